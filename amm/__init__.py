@@ -1,0 +1,1 @@
+"""amm: not built yet (see the project's open issues)."""

@@ -1,0 +1,1 @@
+"""lstlab benchmarks: ``python -m bench [NAME ...]`` prints one table (see bench/harness.py)."""

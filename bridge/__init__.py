@@ -1,0 +1,1 @@
+"""bridge: not built yet (see the project's open issues)."""

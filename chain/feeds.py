@@ -1,0 +1,146 @@
+"""Price feeds: the interface through which every package reads a price.
+
+A feed is a contract with ``latest() -> PriceReading``: the price of one ``base`` unit in
+``quote``, as an int with ``decimals`` decimals, and the time it was last updated. A package
+that needs a price stores the feed's *address* and resolves it with ``state.contract`` at use,
+so forks read their own feeds. The market never knows what is behind a feed (a settable
+value, an AMM TWAP, an LST exchange rate, a product of two feeds).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from chain.contract import Contract
+from chain.errors import InvalidArgument, StaleFeed
+from chain.events import Event
+from chain.state import State
+from chain.validation import check_amount, check_name
+
+
+@attrs.frozen
+class PriceReading:
+    """``answer`` / 10**decimals units of quote per unit of base, as of ``updated_at`` (s)."""
+
+    answer: int
+    decimals: int
+    updated_at: int
+
+    def rescaled(self, decimals: int) -> int:
+        """The answer with ``decimals`` decimals, rounded down."""
+        if decimals >= self.decimals:
+            return self.answer * 10 ** (decimals - self.decimals)
+        return self.answer // 10 ** (self.decimals - decimals)
+
+
+@runtime_checkable
+class Feed(Protocol):
+    """What any price source offers: see the module docstring."""
+
+    address: str
+    base: str
+    quote: str
+    decimals: int
+
+    def latest(self) -> PriceReading: ...
+
+
+@attrs.frozen
+class FeedUpdated(Event):
+    """A settable feed's answer changed."""
+
+    feed: str
+    answer: int
+    updated_at: int
+
+
+def require_fresh(reading: PriceReading, now: int, max_age: int, what: str = "feed") -> PriceReading:
+    """Return ``reading`` if it is at most ``max_age`` seconds old, else raise StaleFeed."""
+    age = now - reading.updated_at
+    if age > max_age:
+        raise StaleFeed(f"{what} was updated {age} s ago, more than the allowed {max_age} s: update it")
+    return reading
+
+
+@attrs.frozen
+class _Answer:
+    answer: int
+    updated_at: int
+
+
+class ManualFeed(Contract):
+    """A feed whose answer is set by hand or by a scenario; journaled like everything else."""
+
+    kind = "feed.manual"
+
+    def __init__(self, state: State, address: str, network: str, base: str, quote: str, decimals: int) -> None:
+        super().__init__(state, address, network)
+        self.base = base
+        self.quote = quote
+        self.decimals = decimals
+
+    @classmethod
+    def deploy(
+        cls, state: State, address: str, network: str, *, base: str, quote: str, decimals: int = 18, answer: int
+    ) -> ManualFeed:
+        """Register a settable feed with an initial ``answer`` (decimals as given)."""
+        check_name(base, "base")
+        check_name(quote, "quote")
+        if type(decimals) is not int or not 0 <= decimals <= 36:
+            raise InvalidArgument(f"decimals must be an int in [0, 36], got {decimals!r}")
+        check_amount(answer, "answer")
+        feed = cls(state, address, network, base, quote, decimals)
+        state.register_contract(feed)
+        feed._store("answer", _Answer(answer, state.now))
+        return feed
+
+    def set(self, answer: int) -> None:
+        """Set the answer (``decimals`` decimals) as of now; emits FeedUpdated."""
+        check_amount(answer, "answer")
+        now = self.state.now
+        self._store("answer", _Answer(answer, now))
+        self.state.emit(FeedUpdated(self.address, answer, now))
+
+    def latest(self) -> PriceReading:
+        record = self._load("answer")
+        return PriceReading(record.answer, self.decimals, record.updated_at)
+
+
+class CompositeFeed(Contract):
+    """``first`` x ``second``: e.g. stETH/ETH x ETH/USD = stETH/USD, rounded down.
+
+    The reading is as old as the older of the two.
+    """
+
+    kind = "feed.composite"
+
+    def __init__(self, state: State, address: str, network: str, first: str, second: str, decimals: int) -> None:
+        super().__init__(state, address, network)
+        self.first = first
+        self.second = second
+        self.decimals = decimals
+        a, b = state.contract(first), state.contract(second)
+        if a.quote != b.base:  # type: ignore[attr-defined]
+            raise InvalidArgument(
+                f"cannot chain {a.base}/{a.quote} with {b.base}/{b.quote}: "  # type: ignore[attr-defined]
+                "the first feed's quote must be the second feed's base"
+            )
+        self.base = a.base  # type: ignore[attr-defined]
+        self.quote = b.quote  # type: ignore[attr-defined]
+
+    @classmethod
+    def deploy(cls, state: State, address: str, network: str, *, first: str, second: str, decimals: int = 18) -> CompositeFeed:
+        """Register the product feed of the feeds at addresses ``first`` and ``second``."""
+        feed = cls(state, address, network, first, second, decimals)
+        state.register_contract(feed)
+        state.depend(address, first, "reads-price")
+        state.depend(address, second, "reads-price")
+        return feed
+
+    def latest(self) -> PriceReading:
+        a = self.state.contract(self.first).latest()  # type: ignore[attr-defined]
+        b = self.state.contract(self.second).latest()  # type: ignore[attr-defined]
+        answer = a.answer * b.answer * 10**self.decimals // 10 ** (a.decimals + b.decimals)
+        return PriceReading(answer, self.decimals, min(a.updated_at, b.updated_at))

@@ -1,0 +1,88 @@
+"""An append-only undo journal over plain dicts and lists.
+
+Every write to journaled state logs ``(container, key, old_value)`` before it changes the
+container. A snapshot is a position in that log; reverting pops entries back to it and
+restores each old value, newest first. Values are immutable (ints, frozen records), so the log
+keeps references, never copies.
+
+Entries are logged only while at least one snapshot is open, so writes outside any
+transaction cost one branch and the log never grows without bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from chain.errors import InvalidSnapshot
+
+MISSING: Any = object()
+"""Marks a key that did not exist before a write; undo deletes it."""
+
+APPENDED: Any = object()
+"""Marks a ``list.append``; undo pops the last item."""
+
+
+@attrs.frozen
+class Snapshot:
+    """A position in one journal: the depth of the snapshot and the log length it marks."""
+
+    journal_id: int
+    depth: int
+    position: int
+
+
+class Journal:
+    """Undo log with nested snapshots (see module docstring)."""
+
+    __slots__ = ("entries", "marks", "_id")
+
+    _next_id = 0
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Any, Any, Any]] = []
+        self.marks: list[int] = []
+        Journal._next_id += 1
+        self._id = Journal._next_id
+
+    def snapshot(self) -> Snapshot:
+        """Open a snapshot at the current position."""
+        self.marks.append(len(self.entries))
+        return Snapshot(self._id, len(self.marks) - 1, len(self.entries))
+
+    def _check(self, snap: Snapshot) -> None:
+        if (
+            snap.journal_id != self._id
+            or snap.depth >= len(self.marks)
+            or self.marks[snap.depth] != snap.position
+        ):
+            raise InvalidSnapshot(
+                f"{snap} is not open in this state: it was already reverted or committed, "
+                "or it belongs to another state (a fork has its own snapshots)"
+            )
+
+    def revert(self, snap: Snapshot) -> None:
+        """Undo every write since ``snap`` and close it and every snapshot opened after it."""
+        self._check(snap)
+        entries = self.entries
+        while len(entries) > snap.position:
+            container, key, old = entries.pop()
+            if key is APPENDED:
+                container.pop()
+            elif old is MISSING:
+                del container[key]
+            else:
+                container[key] = old
+        del self.marks[snap.depth :]
+
+    def commit(self, snap: Snapshot) -> None:
+        """Keep the writes since ``snap`` and close it (and every snapshot opened after it).
+
+        An outer snapshot can still undo them; when the last snapshot closes the log is
+        dropped.
+        """
+        self._check(snap)
+        del self.marks[snap.depth :]
+        if not self.marks:
+            self.entries.clear()

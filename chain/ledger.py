@@ -1,0 +1,166 @@
+"""Balances, allowances and supply of every token: the ERC-20 half of :class:`State`.
+
+Conservation holds after every call: for each token, the sum of balances equals the total
+supply. Every check runs before the first write, so a failed call writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chain.errors import (
+    InsufficientAllowance,
+    InsufficientBalance,
+    Overflow,
+    UnknownAccount,
+    UnknownToken,
+    WrongNetwork,
+)
+from chain.events import Approval, Transfer
+from chain.fixedpoint import UINT256_MAX
+from chain.journal import MISSING
+from chain.model import ZERO_ADDRESS, Token
+from chain.validation import check_amount
+
+if TYPE_CHECKING:
+    from chain.journal import Journal
+
+_UNKNOWN = object()
+
+
+class Ledger:
+    """Mixin of :class:`chain.state.State` holding the token ledger."""
+
+    _balances: dict[Token, dict[str, int]]
+    _supply: dict[Token, int]
+    _allowances: dict[tuple[Token, str, str], int]
+    _home: dict[str, str | None]
+    _journal: Journal
+    events: list
+
+    def _emit(self, event: object) -> None:
+        raise NotImplementedError
+
+    # --- checks ------------------------------------------------------------------------
+
+    def _book(self, token: Token) -> dict[str, int]:
+        book = self._balances.get(token) if isinstance(token, Token) else None
+        if book is None:
+            raise UnknownToken(f"token {token!r} is not in this state: add it with state.add_token")
+        return book
+
+    def _check_holder(self, address: str, token: Token) -> None:
+        home = self._home.get(address, _UNKNOWN)
+        if home is _UNKNOWN:
+            raise UnknownAccount(
+                f"{address!r} is not an account or contract of this state: add it with state.add_account"
+            )
+        if home is not None and home != token.network:
+            raise WrongNetwork(
+                f"contract {address!r} lives on {home!r} and cannot hold {token.key}: "
+                f"use a token of {home!r}"
+            )
+
+    # --- reads -------------------------------------------------------------------------
+
+    def balance_of(self, token: Token, address: str) -> int:
+        """Balance of ``address`` in base units (0 if it never held the token)."""
+        return self._book(token).get(address, 0)
+
+    def total_supply(self, token: Token) -> int:
+        """Total supply of ``token`` in base units."""
+        self._book(token)
+        return self._supply[token]
+
+    def allowance(self, token: Token, owner: str, spender: str) -> int:
+        """How much ``spender`` may move from ``owner`` with ``transfer_from``."""
+        self._book(token)
+        return self._allowances.get((token, owner, spender), 0)
+
+    def holders(self, token: Token) -> dict[str, int]:
+        """Every address with a non-zero balance of ``token``."""
+        return {a: b for a, b in self._book(token).items() if b}
+
+    # --- writes ------------------------------------------------------------------------
+
+    def transfer(self, token: Token, src: str, dst: str, amount: int) -> None:
+        """Move ``amount`` of ``token`` from ``src`` to ``dst``; emits ``Transfer``.
+
+        Raises InvalidAmount, UnknownToken, UnknownAccount, WrongNetwork, InsufficientBalance.
+        """
+        if type(amount) is not int or amount < 0 or amount > UINT256_MAX:
+            check_amount(amount)
+        book = self._book(token)
+        self._check_holder(src, token)
+        self._check_holder(dst, token)
+        src_balance = book.get(src, 0)
+        if src_balance < amount:
+            raise InsufficientBalance(
+                f"{src} holds {src_balance} of {token.key} and cannot send {amount}"
+            )
+        if src != dst and amount:
+            dst_balance = book.get(dst, MISSING)
+            journal = self._journal
+            if journal.marks:
+                journal.entries.append((book, src, src_balance))
+                journal.entries.append((book, dst, dst_balance))
+            book[src] = src_balance - amount
+            book[dst] = amount if dst_balance is MISSING else dst_balance + amount
+            self._version += 1
+        self._emit(Transfer(token, src, dst, amount))
+
+    def approve(self, token: Token, owner: str, spender: str, amount: int) -> None:
+        """Set ``spender``'s allowance over ``owner``'s tokens; ``2**256-1`` never decreases."""
+        check_amount(amount)
+        self._book(token)
+        self._check_holder(owner, token)
+        self._check_holder(spender, token)
+        self._write(self._allowances, (token, owner, spender), amount)
+        self._emit(Approval(token, owner, spender, amount))
+
+    def transfer_from(self, token: Token, spender: str, src: str, dst: str, amount: int) -> None:
+        """``spender`` moves ``amount`` from ``src`` to ``dst`` within its allowance.
+
+        An infinite allowance (2**256-1) is not decreased, as OpenZeppelin's ERC-20.
+        """
+        check_amount(amount)
+        self._book(token)
+        key = (token, src, spender)
+        allowed = self._allowances.get(key, 0)
+        if spender != src and allowed < amount:
+            raise InsufficientAllowance(
+                f"{spender} may move {allowed} of {src}'s {token.key}, not {amount}: approve more"
+            )
+        snap = self._journal.snapshot()
+        try:
+            if spender != src and allowed != UINT256_MAX:
+                self._write(self._allowances, key, allowed - amount)
+            self.transfer(token, src, dst, amount)
+        except BaseException:
+            self._journal.revert(snap)
+            raise
+        self._journal.commit(snap)
+
+    def mint(self, token: Token, to: str, amount: int) -> None:
+        """Create ``amount`` of ``token`` at ``to`` (for contracts); reverts past uint256."""
+        check_amount(amount)
+        book = self._book(token)
+        self._check_holder(to, token)
+        supply = self._supply[token] + amount
+        if supply > UINT256_MAX:
+            raise Overflow(f"minting {amount} {token.key} takes the supply past uint256")
+        self._write(self._supply, token, supply)
+        self._write(book, to, book.get(to, 0) + amount)
+        self._emit(Transfer(token, ZERO_ADDRESS, to, amount))
+
+    def burn(self, token: Token, frm: str, amount: int) -> None:
+        """Destroy ``amount`` of ``token`` held by ``frm`` (for contracts)."""
+        check_amount(amount)
+        book = self._book(token)
+        self._check_holder(frm, token)
+        balance = book.get(frm, 0)
+        if balance < amount:
+            raise InsufficientBalance(f"{frm} holds {balance} of {token.key} and cannot burn {amount}")
+        self._write(self._supply, token, self._supply[token] - amount)
+        self._write(book, frm, balance - amount)
+        self._emit(Transfer(token, frm, ZERO_ADDRESS, amount))

@@ -1,0 +1,89 @@
+"""Governable parameters: how a contract declares what governance may change.
+
+A contract mixes in :class:`Governable`, lists its parameters with bounds in
+``param_specs()``, reads them in ``get_param`` and writes them in ``_apply_param``. Anyone
+may then call ``set_param(name, value, caller)``: the name must be declared, the value an
+int within the bounds, and the caller the contract's parameter admin when one is set (a
+governor's timelock, typically). The change is journaled and emits ``ParameterSet``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from chain.errors import ParameterOutOfBounds, Unauthorized, UnknownParameter
+from chain.events import ParameterSet
+
+
+@attrs.frozen
+class ParamSpec:
+    """A governable parameter: an int in [lo, hi], with its unit (``bps``, ``wei``, ``s``...)."""
+
+    name: str
+    lo: int
+    hi: int
+    unit: str = ""
+    doc: str = ""
+
+
+@attrs.frozen
+class _Admin:
+    address: str | None
+
+
+class Governable:
+    """Mixin for :class:`chain.contract.Contract` subclasses with governable parameters."""
+
+    def param_specs(self) -> Mapping[str, ParamSpec]:
+        """Every parameter governance may set, by name."""
+        raise NotImplementedError
+
+    def get_param(self, name: str) -> int:
+        """The current value of a declared parameter."""
+        raise NotImplementedError
+
+    def _apply_param(self, name: str, value: int) -> None:
+        """Write a validated value (called by ``set_param`` only)."""
+        raise NotImplementedError
+
+    def param_admin(self) -> str | None:
+        """Who may set parameters (None: anyone; scenarios use this)."""
+        return self._load("governable.admin", _Admin(None)).address  # type: ignore[attr-defined]
+
+    def set_param_admin(self, new_admin: str | None, caller: str | None = None) -> None:
+        """Hand parameter control to ``new_admin`` (only the current admin may, once set)."""
+        self._require_admin(caller)
+        if new_admin is not None:
+            self.state.require_address(new_admin)  # type: ignore[attr-defined]
+        self._store("governable.admin", _Admin(new_admin))  # type: ignore[attr-defined]
+
+    def _require_admin(self, caller: str | None) -> None:
+        admin = self.param_admin()
+        if admin is not None and caller != admin:
+            raise Unauthorized(
+                f"{caller!r} may not set parameters of {self.address!r}: only {admin!r} may"  # type: ignore[attr-defined]
+            )
+
+    def check_param(self, name: str, value: object) -> ParamSpec:
+        """Raise unless ``name`` is declared and ``value`` an int within its bounds."""
+        specs = self.param_specs()
+        spec = specs.get(name)
+        if spec is None:
+            raise UnknownParameter(
+                f"{self.address!r} declares no parameter {name!r}; it declares: {', '.join(sorted(specs))}"  # type: ignore[attr-defined]
+            )
+        if type(value) is not int or not spec.lo <= value <= spec.hi:
+            raise ParameterOutOfBounds(
+                f"{name} of {self.address!r} must be an int in [{spec.lo}, {spec.hi}] {spec.unit}, got {value!r}"  # type: ignore[attr-defined]
+            )
+        return spec
+
+    def set_param(self, name: str, value: int, caller: str | None = None) -> None:
+        """Validate and set one parameter; emits ``ParameterSet``. Writes nothing on error."""
+        self.check_param(name, value)
+        self._require_admin(caller)
+        old = self.get_param(name)
+        self._apply_param(name, value)
+        self.state.emit(ParameterSet(self.address, name, old, value))  # type: ignore[attr-defined]

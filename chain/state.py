@@ -1,0 +1,363 @@
+"""The shared, journaled, in-memory chain state that every protocol package writes to.
+
+One :class:`State` holds every network, token, account and contract, one clock, the token
+ledger, every contract's records, the declared dependencies and the event log. Every write
+goes through :meth:`State._write`, which logs the old value in the journal, so
+
+- ``with state.tx(sender):`` is atomic: an exception inside undoes every write (balances,
+  allowances, records, events, the clock, registrations) and propagates unchanged;
+- ``snapshot()`` / ``revert(snap)`` / ``commit(snap)`` nest;
+- ``fork()`` copies only the top-level dicts, because every stored value is immutable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from chain.contract import Contract
+from chain.errors import (
+    DuplicateName,
+    InvalidArgument,
+    UnknownAccount,
+    UnknownContract,
+    UnknownNetwork,
+    UnknownToken,
+    WrongNetwork,
+)
+from chain.journal import APPENDED, MISSING, Journal, Snapshot
+from chain.ledger import Ledger
+from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
+from chain.validation import check_amount, check_name
+
+_RESERVED_PREFIXES = ("token:", "network:")
+
+
+class _Tx:
+    """Context manager of :meth:`State.tx` (a class, not a generator: it is on hot paths)."""
+
+    __slots__ = ("_state", "_sender", "_snap")
+
+    def __init__(self, state: State, sender: str | None) -> None:
+        self._state = state
+        self._sender = sender
+
+    def __enter__(self) -> State:
+        state = self._state
+        self._snap = state._journal.snapshot()
+        state._senders.append(self._sender)
+        return state
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        state = self._state
+        state._senders.pop()
+        if exc_type is None:
+            state._journal.commit(self._snap)
+        else:
+            state._journal.revert(self._snap)
+            state._version += 1
+        return False
+
+
+class State(Ledger):
+    """Every network, token, account and contract, with one journal and one clock."""
+
+    def __init__(self, *, start_time: int = 1_600_000_000) -> None:
+        check_amount(start_time, "start_time")
+        self._journal = Journal()
+        self._version = 0
+        self._senders: list[str | None] = []
+        self._networks: dict[str, Network] = {}
+        self._tokens: dict[str, Token] = {}
+        self._home: dict[str, str | None] = {}
+        self._contracts: dict[str, ContractInfo] = {}
+        self._facades: dict[str, Contract] = {}
+        self._balances: dict[Token, dict[str, int]] = {}
+        self._supply: dict[Token, int] = {}
+        self._allowances: dict[tuple[Token, str, str], int] = {}
+        self._records: dict[str, dict[Any, Any]] = {}
+        self._deps: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+        self._clock: dict[str, int] = {"now": start_time, "genesis": start_time}
+        self.events: list[Any] = []
+        self._graph_cache: tuple[int, Any] | None = None
+        for address in (ZERO_ADDRESS, DEAD_ADDRESS):
+            self._home[address] = None
+
+    # --- the journal -------------------------------------------------------------------
+
+    def _write(self, container: dict, key: Any, value: Any) -> None:
+        journal = self._journal
+        if journal.marks:
+            journal.entries.append((container, key, container.get(key, MISSING)))
+        container[key] = value
+        self._version += 1
+
+    def _emit(self, event: object) -> None:
+        journal = self._journal
+        if journal.marks:
+            journal.entries.append((self.events, APPENDED, None))
+        self.events.append(event)
+
+    def emit(self, event: object) -> None:
+        """Append a typed event record to the log; it reverts with its transaction."""
+        self._emit(event)
+
+    def drain_events(self) -> list[Any]:
+        """Return the event log and empty it (outside transactions only; bounds memory)."""
+        if self._journal.marks:
+            raise InvalidArgument("drain_events() inside an open transaction or snapshot: call it after")
+        events, self.events = self.events, []
+        return events
+
+    def tx(self, sender: str | None = None) -> _Tx:
+        """An atomic transaction: ``with state.tx("alice"): ...`` commits or reverts all."""
+        if sender is not None and sender not in self._home:
+            raise UnknownAccount(f"sender {sender!r} is not an account of this state: add it first")
+        return _Tx(self, sender)
+
+    @property
+    def sender(self) -> str | None:
+        """The sender of the innermost open transaction (None outside transactions)."""
+        return self._senders[-1] if self._senders else None
+
+    @property
+    def in_transaction(self) -> bool:
+        """True while a transaction or snapshot is open."""
+        return bool(self._journal.marks)
+
+    def snapshot(self) -> Snapshot:
+        """Open a snapshot; undo to it with ``revert`` or keep its writes with ``commit``."""
+        return self._journal.snapshot()
+
+    def revert(self, snap: Snapshot) -> None:
+        """Undo every write since ``snap`` (snapshots nest; later ones close too)."""
+        self._journal.revert(snap)
+        self._version += 1
+
+    def commit(self, snap: Snapshot) -> None:
+        """Close ``snap`` keeping its writes."""
+        self._journal.commit(snap)
+
+    @property
+    def version(self) -> int:
+        """A counter that changes whenever the state changes (for caches)."""
+        return self._version
+
+    # --- registries --------------------------------------------------------------------
+
+    def _claim_address(self, address: str, home: str | None) -> None:
+        check_name(address, "address")
+        if address.startswith(_RESERVED_PREFIXES):
+            raise InvalidArgument(f"address {address!r} must not start with 'token:' or 'network:'")
+        if address in self._home:
+            raise DuplicateName(f"{address!r} is already an account or contract: pick another name")
+        self._write(self._home, address, home)
+
+    def add_network(self, name: str, block_time: int = 12, genesis_block: int = 0) -> Network:
+        """Add a network with its block time in seconds."""
+        check_name(name, "network name")
+        check_amount(block_time, "block_time", positive=True)
+        check_amount(genesis_block, "genesis_block")
+        if name in self._networks:
+            raise DuplicateName(f"network {name!r} already exists")
+        network = Network(name, block_time, genesis_block)
+        self._write(self._networks, name, network)
+        return network
+
+    def network(self, name: str) -> Network:
+        """The network called ``name``."""
+        try:
+            return self._networks[name]
+        except (KeyError, TypeError):
+            raise UnknownNetwork(f"no network {name!r}: add it with state.add_network") from None
+
+    @property
+    def networks(self) -> tuple[Network, ...]:
+        return tuple(self._networks.values())
+
+    def add_token(self, network: str, symbol: str, decimals: int = 18) -> Token:
+        """Add a token to ``network`` with zero supply; returns its frozen value."""
+        self.network(network)
+        check_name(symbol, "symbol")
+        if type(decimals) is not int or not 0 <= decimals <= 77:
+            raise InvalidArgument(f"decimals must be an int in [0, 77], got {decimals!r}")
+        token = Token(network, symbol, decimals)
+        if token.key in self._tokens:
+            raise DuplicateName(f"token {token.key} already exists")
+        self._write(self._tokens, token.key, token)
+        self._write(self._balances, token, {})
+        self._write(self._supply, token, 0)
+        return token
+
+    def token(self, network: str, symbol: str) -> Token:
+        """The token ``symbol`` of ``network``."""
+        token = self._tokens.get(f"{network}:{symbol}")
+        if token is None:
+            raise UnknownToken(f"no token {symbol!r} on {network!r}: add it with state.add_token")
+        return token
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return tuple(self._tokens.values())
+
+    def require_token(self, token: Any, network: str | None = None) -> Token:
+        """Return ``token`` if it belongs to this state (and to ``network`` when given)."""
+        if not isinstance(token, Token) or self._tokens.get(token.key) != token:
+            raise UnknownToken(f"token {token!r} is not in this state: add it with state.add_token")
+        if network is not None and token.network != network:
+            raise WrongNetwork(
+                f"{token.key} is a token of {token.network!r}, not of {network!r}: use a token of {network!r}"
+            )
+        return token
+
+    def add_account(self, name: str) -> str:
+        """Add an externally owned account, usable on every network; returns its address."""
+        self._claim_address(name, None)
+        return name
+
+    def is_account(self, address: str) -> bool:
+        """True for an account (not a contract) of this state."""
+        return address in self._home and self._home[address] is None
+
+    def require_address(self, address: Any) -> str:
+        """Return ``address`` if it is an account or contract of this state."""
+        if not isinstance(address, str) or address not in self._home:
+            raise UnknownAccount(f"{address!r} is not an account or contract of this state")
+        return address
+
+    def register_contract(self, facade: Contract) -> Contract:
+        """Register a contract facade at its address on its network."""
+        self.network(facade.network)
+        self._claim_address(facade.address, facade.network)
+        self._write(self._contracts, facade.address, ContractInfo(facade.address, facade.kind, facade.network))
+        self._write(self._facades, facade.address, facade)
+        self._write(self._records, facade.address, {})
+        return facade
+
+    def contract(self, address: str) -> Contract:
+        """The contract at ``address``, bound to this state."""
+        facade = self._facades.get(address)
+        if facade is None:
+            raise UnknownContract(f"no contract at {address!r}")
+        if facade.state is not self:
+            facade = facade.bind(self)
+            self._facades[address] = facade
+        return facade
+
+    def contracts(self, kind: str | None = None) -> list[ContractInfo]:
+        """Registered contracts, optionally only those of one kind."""
+        return [c for c in self._contracts.values() if kind is None or c.kind == kind]
+
+    # --- contract storage --------------------------------------------------------------
+
+    def load(self, address: str, key: Any, default: Any = MISSING) -> Any:
+        """A contract's record at ``key`` (``default`` when absent, else KeyError)."""
+        records = self._records[address]
+        if default is MISSING:
+            return records[key]
+        return records.get(key, default)
+
+    def store(self, address: str, key: Any, record: Any) -> None:
+        """Replace a contract's record at ``key`` (journaled); records must be immutable."""
+        self._write(self._records[address], key, record)
+
+    def records(self, address: str) -> Mapping[Any, Any]:
+        """A read-only view of every record of one contract."""
+        return MappingProxyType(self._records[address])
+
+    # --- dependencies ------------------------------------------------------------------
+
+    def depend(self, src: str, dst: str, kind: str, **data: Any) -> None:
+        """Declare that ``src`` depends on ``dst`` (e.g. market -> feed "prices-with")."""
+        for node in (src, dst):
+            if node not in self._home and not node.startswith(_RESERVED_PREFIXES):
+                raise UnknownAccount(f"{node!r} is neither an address nor a token/network node")
+        self._write(self._deps, (src, dst, kind), MappingProxyType(dict(data)))
+
+    def dependencies(self) -> dict[tuple[str, str, str], Mapping[str, Any]]:
+        """Every declared dependency ``(src, dst, kind) -> data``."""
+        return dict(self._deps)
+
+    # --- the clock ---------------------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        """Current Unix time in seconds."""
+        return self._clock["now"]
+
+    def advance(self, seconds: int) -> int:
+        """Move the clock forward by ``seconds`` (>= 0); returns the new time."""
+        check_amount(seconds, "seconds")
+        self._write(self._clock, "now", self._clock["now"] + seconds)
+        return self._clock["now"]
+
+    def block_number(self, network: str) -> int:
+        """The block of ``network`` at the current time (genesis block at state creation)."""
+        net = self.network(network)
+        return net.genesis_block + (self._clock["now"] - self._clock["genesis"]) // net.block_time
+
+    # --- forks and digests -------------------------------------------------------------
+
+    def fork(self) -> State:
+        """An independent copy sharing no mutable container with this state.
+
+        Cost is one copy of each top-level dict; records and tokens are immutable and shared.
+        Open snapshots are not carried over: the fork starts with an empty journal.
+        """
+        new = object.__new__(State)
+        new._journal = Journal()
+        new._version = 0
+        new._senders = []
+        new._networks = dict(self._networks)
+        new._tokens = dict(self._tokens)
+        new._home = dict(self._home)
+        new._contracts = dict(self._contracts)
+        new._facades = dict(self._facades)
+        new._balances = {t: dict(book) for t, book in self._balances.items()}
+        new._supply = dict(self._supply)
+        new._allowances = dict(self._allowances)
+        new._records = {a: dict(r) for a, r in self._records.items()}
+        new._deps = dict(self._deps)
+        new._clock = dict(self._clock)
+        new.events = list(self.events)
+        new._graph_cache = None
+        return new
+
+    def _digest_items(self) -> Iterator[tuple[str, Any]]:
+        yield "networks", sorted(self._networks.items())
+        yield "tokens", sorted(self._tokens.items())
+        yield "home", sorted(self._home.items(), key=repr)
+        yield "contracts", sorted(self._contracts.items())
+        yield "balances", sorted(((t.key, sorted(b.items())) for t, b in self._balances.items()))
+        yield "supply", sorted((t.key, s) for t, s in self._supply.items())
+        yield "allowances", sorted(((t.key, o, s), v) for (t, o, s), v in self._allowances.items())
+        yield "records", sorted((a, sorted(map(repr, r.items()))) for a, r in self._records.items())
+        yield "deps", sorted((k, sorted(v.items())) for k, v in self._deps.items())
+        yield "clock", sorted(self._clock.items())
+        yield "events", [repr(e) for e in self.events]
+
+    def digest(self) -> str:
+        """A SHA-256 over the whole state (zero balances count as present); equal states, equal digests."""
+        h = hashlib.sha256()
+        for name, items in self._digest_items():
+            h.update(name.encode())
+            h.update(repr(items).encode())
+        return h.hexdigest()
+
+    # --- the graph ---------------------------------------------------------------------
+
+    def graph(self) -> Any:
+        """The state as a ``networkx.MultiDiGraph`` (see :mod:`chain.graph`), cached per version."""
+        from chain.graph import build_graph
+
+        cache = self._graph_cache
+        if cache is not None and cache[0] == self._version:
+            return cache[1]
+        graph = build_graph(self)
+        self._graph_cache = (self._version, graph)
+        return graph
+

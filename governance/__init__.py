@@ -1,0 +1,1 @@
+"""governance: not built yet (see the project's open issues)."""

@@ -1,0 +1,1 @@
+"""lending: not built yet (see the project's open issues)."""

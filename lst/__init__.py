@@ -1,0 +1,1 @@
+"""lst: not built yet (see the project's open issues)."""

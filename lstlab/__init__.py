@@ -1,0 +1,1 @@
+"""lstlab: the composition layer (worlds, strategies, agents, backtests, probes, sweeps, CLI)."""
