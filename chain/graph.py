@@ -110,9 +110,13 @@ def exposed_to(state: State, node: str) -> dict[str, list[str]]:
 
 def cycles(state: State, length_bound: int | None = 8) -> list[list[str]]:
     """Dependency and position loops (e.g. a leveraged loop: user -> market -> token -> user),
-    each as a list of nodes, shortest first; ``length_bound`` caps the search."""
+    each as a list of nodes starting at its smallest name, shortest first; ``length_bound``
+    caps the search."""
     view = _exposure_view(state.graph())
-    found = [list(c) for c in nx.simple_cycles(view, length_bound=length_bound)]
+    found = []
+    for cycle in nx.simple_cycles(view, length_bound=length_bound):
+        start = cycle.index(min(cycle))
+        found.append(cycle[start:] + cycle[:start])
     return sorted(found, key=lambda c: (len(c), c))
 
 
