@@ -95,3 +95,25 @@ def test_bad_executor_arguments(tmp_path):
         run_sweep(NoisyMean(), _grid().runs(), store, executor="dask")
     with pytest.raises(ScenarioError, match="not one of"):
         run_sweep(NoisyMean(), _grid().runs(), store, executor="threads")
+
+
+def test_report_tables_probabilities_per_point(tmp_path):
+    """Two axes x 4 paths with chosen outcomes: the per-point probabilities are exact."""
+    from lstlab.sweep.analysis import write_report
+
+    store = ResultStore(tmp_path / "r")
+    manifest = {"grid": ["leverage=2,4", "depeg=0.05,0.1"], "paths": 4, "seed": 0}
+    store.start(manifest, resume=False)
+    rows = []
+    for i, (lev, dep, path) in enumerate((l, d, p) for l in (2.0, 4.0) for d in (0.05, 0.1) for p in range(4)):
+        liquidated = lev == 4.0 and (dep == 0.1 or path == 0)
+        rows.append({"run_index": i, "path": path, "seed": i, "leverage": lev, "depeg": dep,
+                     "liquidated_debt_eth": 1.0 if liquidated else 0.0,
+                     "bad_debt_eth": 0.5 if liquidated and path == 3 else 0.0, "net_apy": 0.01 * lev})
+    store.append(rows)
+    page = write_report(tmp_path / "r")
+    points = pd.read_csv(tmp_path / "r" / "points.csv")
+    assert list(points["p_liquidation"]) == [0.0, 0.0, 0.25, 1.0]
+    assert list(points["p_bad_debt"]) == [0.0, 0.0, 0.0, 0.25]
+    assert list(points["apy_mean"]) == [0.02, 0.02, 0.04, 0.04]
+    assert page.read_text().count("data:image/png;base64,") == 3
