@@ -31,7 +31,7 @@ from chain.graph import cycles, exposed_to, exposure, holders, network_node, tok
 from chain.journal import Snapshot
 from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
 from chain.params import Governable, ParamSpec
-from chain.state import State
+from chain.state import State, atomic
 from chain.validation import check_amount, check_bps, check_name
 
 __all__ = [
@@ -43,6 +43,6 @@ __all__ = [
     "RAY", "Revert", "Snapshot", "StaleFeed", "State", "Token", "Transfer", "UINT112_MAX",
     "UINT128_MAX", "UINT256_MAX", "Unauthorized", "UnknownAccount", "UnknownContract",
     "UnknownNetwork", "UnknownParameter", "UnknownToken", "WAD", "WrongNetwork", "ZERO_ADDRESS",
-    "check_amount", "check_bps", "check_name", "cycles", "exposed_to", "exposure", "holders",
+    "atomic", "check_amount", "check_bps", "check_name", "cycles", "exposed_to", "exposure", "holders",
     "network_node", "require_fresh", "token_node",
 ]

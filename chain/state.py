@@ -12,12 +12,11 @@ goes through :meth:`State._write`, which logs the old value in the journal, so
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
-
-import attrs
+from typing import Any, TypeVar
 
 from chain.contract import Contract
 from chain.errors import (
@@ -35,6 +34,7 @@ from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
 from chain.validation import check_amount, check_name
 
 _RESERVED_PREFIXES = ("token:", "network:")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Tx:
@@ -61,6 +61,37 @@ class _Tx:
             state._journal.revert(self._snap)
             state._version += 1
         return False
+
+
+class _Atomic:
+    """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error."""
+
+    __slots__ = ("_state", "_snap")
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    def __enter__(self) -> State:
+        self._snap = self._state._journal.snapshot()
+        return self._state
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        if exc_type is None:
+            self._state._journal.commit(self._snap)
+        else:
+            self._state.revert(self._snap)
+        return False
+
+
+def atomic(method: F) -> F:
+    """Decorate a contract method so that it writes all or nothing (``self.state.atomic()``)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _Atomic(self.state):
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class State(Ledger):
@@ -118,6 +149,14 @@ class State(Ledger):
         if sender is not None and sender not in self._home:
             raise UnknownAccount(f"sender {sender!r} is not an account of this state: add it first")
         return _Tx(self, sender)
+
+    def atomic(self) -> _Atomic:
+        """All or nothing without a sender: ``with state.atomic(): ...`` reverts on any error.
+
+        Contract methods with several writes use it (or the :func:`atomic` decorator) so that
+        a failure never leaves a partial write, even outside a transaction.
+        """
+        return _Atomic(self)
 
     @property
     def sender(self) -> str | None:

@@ -125,7 +125,7 @@ class TestBadInput:
         with pytest.raises(InsufficientBalance) as info:
             state.transfer(weth, "bob", "alice", 1)
         assert isinstance(info.value, Revert) and info.value.code == "INSUFFICIENT_BALANCE"
-        assert str(info.value) == f"[INSUFFICIENT_BALANCE] bob holds 0 of ethereum:WETH and cannot send 1"
+        assert str(info.value) == "[INSUFFICIENT_BALANCE] bob holds 0 of ethereum:WETH and cannot send 1"
 
 
 class TestLedger:
@@ -276,3 +276,33 @@ class TestForkAndRecords:
         with state.tx("alice"):
             with pytest.raises(InputError):
                 state.drain_events()
+
+
+class TestAtomic:
+    def test_atomic_context_and_decorator(self, world):
+        """state.atomic() and @atomic undo every write on error and keep them on success."""
+        from chain import atomic
+
+        state, weth, _ = world
+
+        class Mover(Contract):
+            kind = "test.mover"
+
+            @atomic
+            def move_twice(self, amount):
+                self.state.transfer(weth, "alice", "bob", amount)
+                self._store("moved", amount)
+                self.state.transfer(weth, "alice", "bob", amount)
+
+        mover = state.register_contract(Mover(state, "mover", "ethereum"))
+        before = state.digest()
+        with pytest.raises(InsufficientBalance):
+            mover.move_twice(6 * 10**17)
+        assert state.digest() == before
+        mover.move_twice(10**17)
+        assert state.balance_of(weth, "bob") == 2 * 10**17 and mover._load("moved") == 10**17
+        with pytest.raises(ValueError):
+            with state.atomic():
+                state.transfer(weth, "alice", "bob", 1)
+                raise ValueError
+        assert state.balance_of(weth, "bob") == 2 * 10**17 and state.sender is None

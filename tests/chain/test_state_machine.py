@@ -12,7 +12,7 @@ import copy
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from chain import InsufficientAllowance, InsufficientBalance, LstlabError, State, UINT256_MAX
+from chain import UINT256_MAX, InsufficientAllowance, InsufficientBalance, LstlabError, State
 
 ACCOUNTS = ["a", "b", "c"]
 amounts = st.integers(min_value=0, max_value=10**6)

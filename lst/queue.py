@@ -1,0 +1,212 @@
+"""The withdrawal queue (Lido V2 ``WithdrawalQueue``): request, finalize, claim.
+
+A request locks the owner's shares in the queue and records their native value at request
+time. Finalization, at every oracle report or on demand, walks the queue in id order and
+finalizes each request that is older than ``finalization_delay`` and that the issuer's buffer
+can pay, at ``min(rate at request, rate at finalization)``: the request's own rate
+``amount*1e27//shares`` unless it exceeds the current share rate, in which case it pays
+``shares*rate//1e27`` (``WithdrawalQueueBase._calcBatch`` / ``_calculateClaimableEther``).
+The native is locked in the queue and the shares are burned; ``claim`` pays exactly that.
+Lido finalizes in batches sharing one rate; here each request is its own batch, so the native
+locked equals the sum of the claims, to the wei.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from attrs import evolve
+
+from chain import RAY, State, atomic, check_amount
+from lst.client import IssuerClient, require_issuer
+from lst.errors import UnknownRequest
+from lst.events import WithdrawalClaimed, WithdrawalFinalized, WithdrawalRequested
+from lst.records import Queue, Request
+from lst.validation import validate_claim, validate_request
+
+MIN_WITHDRAWAL = 100
+"""Lido ``MIN_STETH_WITHDRAWAL_AMOUNT`` = 100 wei."""
+MAX_WITHDRAWAL_UNITS = 1000
+"""Lido ``MAX_STETH_WITHDRAWAL_AMOUNT`` = 1000 stETH (whole tokens)."""
+
+
+class WithdrawalQueue(IssuerClient):
+    """The issuer's exit queue (see module docstring). Deploy with :meth:`deploy`."""
+
+    kind = "lst.queue"
+
+    def __init__(
+        self, state: State, address: str, network: str, *, issuer: str, min_amount: int, max_amount: int
+    ) -> None:
+        super().__init__(state, address, network)
+        self.issuer_address = issuer
+        self.min_amount = min_amount
+        self.max_amount = max_amount
+
+    @classmethod
+    def deploy(
+        cls,
+        state: State,
+        address: str,
+        network: str,
+        *,
+        issuer: str,
+        finalization_delay: int | None = None,
+        min_amount: int = MIN_WITHDRAWAL,
+        max_amount: int | None = None,
+    ) -> WithdrawalQueue:
+        """Deploy the queue of ``issuer`` and attach it. ``finalization_delay`` defaults to the
+        preset's unbonding time; ``max_amount`` to 1000 whole tokens."""
+        target = require_issuer(state, issuer)
+        delay = target.preset.unbonding_seconds if finalization_delay is None else finalization_delay
+        check_amount(delay, "finalization_delay")
+        check_amount(min_amount, "min_amount")
+        top = (
+            MAX_WITHDRAWAL_UNITS * target.unit
+            if max_amount is None
+            else check_amount(max_amount, "max_amount")
+        )
+        with state.atomic():
+            queue = cls(state, address, network, issuer=issuer, min_amount=min_amount, max_amount=top)
+            state.register_contract(queue)
+            queue._store("queue", Queue(finalization_delay=delay))
+            target.attach_queue(address)
+            state.depend(address, issuer, "redeems-at")
+        return queue
+
+    def queue_state(self) -> Queue:
+        """The counters record (last id, last finalized, locked, pending)."""
+        return self._load("queue")
+
+    def request(self, request_id: int) -> Request:
+        """A request record (UnknownRequest if none)."""
+        record = self._load(("request", request_id), None) if type(request_id) is int else None
+        if record is None:
+            raise UnknownRequest(f"no withdrawal request {request_id!r}")
+        return record
+
+    # --- request -----------------------------------------------------------------------
+
+    @atomic
+    def request_withdrawal(self, owner: str, amount: int) -> int:
+        """Lock ``amount`` token units of ``owner`` (rebasing: stETH wei; otherwise shares);
+        returns the new request id. Its value at request time is ``to_native(amount)``.
+
+        Emits WithdrawalRequested. Raises InvalidAmount, UnknownAccount, StakingPaused,
+        RequestTooSmall, RequestTooLarge, InsufficientBalance.
+        """
+        issuer = self.issuer
+        check_amount(amount, "request amount")
+        shares, value = issuer.to_shares(amount), issuer.to_native(amount)
+        validate_request(
+            self.state,
+            owner,
+            amount,
+            value,
+            shares,
+            issuer.shares_of(owner) if isinstance(owner, str) else 0,
+            self.min_amount,
+            self.max_amount,
+            issuer.params(),
+        )
+        issuer.transfer_shares(owner, self.address, shares)
+        q = self.queue_state()
+        rid = q.last_id + 1
+        self._store(("request", rid), Request(rid, owner, value, shares, self.state.now))
+        self._store("queue", evolve(q, last_id=rid, pending=q.pending + value))
+        self.state.emit(WithdrawalRequested(self.address, rid, owner, value, shares))
+        return rid
+
+    @atomic
+    def request_withdrawal_wrapped(self, owner: str, wrapped: int, wrapper: str) -> int:
+        """Unwrap ``wrapped`` through ``wrapper`` and request the rebasing amount (Lido
+        ``requestWithdrawalsWstETH``); returns the request id."""
+        amount = self.state.contract(wrapper).unwrap(owner, wrapped)  # type: ignore[attr-defined]
+        return self.request_withdrawal(owner, amount)
+
+    # --- finalize ----------------------------------------------------------------------
+
+    @atomic
+    def finalize(self, max_count: int | None = None) -> int:
+        """Finalize requests in order while each is past the delay and the issuer's buffer
+        covers it, at most ``max_count``; returns how many. Emits WithdrawalFinalized each."""
+        if max_count is not None:
+            check_amount(max_count, "max_count")
+        issuer, now = self.issuer, self.state.now
+        q = self.queue_state()
+        rate = issuer.share_rate()
+        done = 0
+        while q.last_finalized < q.last_id and (max_count is None or done < max_count):
+            req: Request = self._load(("request", q.last_finalized + 1))
+            if now - req.timestamp < q.finalization_delay:
+                break
+            paid = claimable(req.amount, req.shares, rate)
+            if paid > issuer.pool().buffered:
+                break
+            issuer.lock_for_withdrawal(self.address, paid, req.shares)
+            self._store(("request", req.id), evolve(req, paid=paid))
+            q = evolve(q, last_finalized=req.id, locked=q.locked + paid, pending=q.pending - req.amount)
+            self.state.emit(WithdrawalFinalized(self.address, req.id, paid, req.shares, rate))
+            done += 1
+        self._store("queue", q)
+        return done
+
+    # --- claim -------------------------------------------------------------------------
+
+    @atomic
+    def claim(self, caller: str, request_id: int, recipient: str | None = None) -> int:
+        """Pay a finalized request to ``recipient`` (default the owner); returns the native
+        wei paid. Emits WithdrawalClaimed. Raises UnknownRequest, NotRequestOwner,
+        RequestAlreadyClaimed, RequestNotFinalized, UnknownAccount."""
+        self.state.require_address(caller)
+        to = caller if recipient is None else self.state.require_address(recipient)
+        key = ("request", request_id) if type(request_id) is int else None
+        req = validate_claim(
+            self._load(key, None) if key else None, request_id, caller, self.queue_state().last_finalized
+        )
+        q = self.queue_state()
+        self._store(("request", req.id), evolve(req, claimed=True))
+        self._store("queue", evolve(q, locked=q.locked - req.paid))
+        self.state.transfer(self.issuer.native, self.address, to, req.paid)
+        self.state.emit(WithdrawalClaimed(self.address, req.id, req.owner, to, req.paid))
+        return req.paid  # type: ignore[return-value]
+
+    # --- reporting ---------------------------------------------------------------------
+
+    def queue_length(self) -> tuple[int, int]:
+        """Unfinalized requests: ``(count, native value at request time)``."""
+        q = self.queue_state()
+        return q.last_id - q.last_finalized, q.pending
+
+    def expected_wait(self, amount: int = 0) -> int:
+        """Seconds a new request of ``amount`` native wei would wait, an estimate: the
+        finalization delay when the buffer covers the queue ahead plus it, else one more
+        unbonding period for validators to exit and return native."""
+        check_amount(amount, "amount")
+        issuer = self.issuer
+        delay = self.queue_state().finalization_delay
+        if self.queue_state().pending + amount <= issuer.pool().buffered:
+            return delay
+        return delay + issuer.preset.unbonding_seconds
+
+    def graph_edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """``owner -> queue`` for each unclaimed request, with its value."""
+        q = self.queue_state()
+        for rid in range(1, q.last_id + 1):
+            req: Request = self._load(("request", rid))
+            if not req.claimed:
+                yield (
+                    req.owner,
+                    self.address,
+                    "withdrawal-request",
+                    {"request": rid, "amount": req.amount if req.paid is None else req.paid},
+                )
+
+
+def claimable(amount: int, shares: int, rate: int) -> int:
+    """What a request of ``amount`` wei over ``shares`` pays at share rate ``rate`` (ray):
+    ``amount`` unless ``amount*1e27//shares > rate``, then ``shares*rate//1e27`` (floor)."""
+    if shares == 0 or amount * RAY // shares <= rate:
+        return amount
+    return shares * rate // RAY
