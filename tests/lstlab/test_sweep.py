@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -105,7 +107,7 @@ def test_report_tables_probabilities_per_point(tmp_path):
     manifest = {"grid": ["leverage=2,4", "depeg=0.05,0.1"], "paths": 4, "seed": 0}
     store.start(manifest, resume=False)
     rows = []
-    for i, (lev, dep, path) in enumerate((l, d, p) for l in (2.0, 4.0) for d in (0.05, 0.1) for p in range(4)):
+    for i, (lev, dep, path) in enumerate(itertools.product((2.0, 4.0), (0.05, 0.1), range(4))):
         liquidated = lev == 4.0 and (dep == 0.1 or path == 0)
         rows.append({"run_index": i, "path": path, "seed": i, "leverage": lev, "depeg": dep,
                      "liquidated_debt_eth": 1.0 if liquidated else 0.0,
