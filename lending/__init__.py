@@ -1,1 +1,93 @@
-"""lending: not built yet (see the project's open issues)."""
+"""lending: an Aave V3-style overcollateralised market on the chain state.
+
+Reserves of chain ledger tokens with scaled aToken and debt balances, a kinked rate strategy,
+ray indexes with Aave v3.0.2's interest math and rounding, health factors, liquidations with
+close factor, bonus and protocol fee (Aave v3.3 rules selectable per market), efficiency-mode
+categories, flash loans, prices from any chain ``Feed``, governable risk parameters, and a
+vectorised risk view.
+
+    m = Market.deploy(state, "aave", "ethereum", treasury="treasury")
+    m.list_reserve(weth, "weth-usd", presets.WETH_STRATEGY, **presets.WETH)
+    m.supply("alice", weth, 10**18); m.borrow("alice", usdc, 1000 * 10**6)
+    m.account_data("alice").health_factor
+"""
+
+from lending import presets
+from lending.account import account_data
+from lending.errors import (
+    BorrowCapExceeded,
+    BorrowingNotEnabled,
+    CollateralBalanceZero,
+    CollateralCannotBeLiquidated,
+    CollateralCannotCoverNewBorrow,
+    FlashLoanDisabled,
+    FlashLoanNotRepaid,
+    HealthFactorNotBelowThreshold,
+    HealthFactorTooLow,
+    InconsistentEModeCategory,
+    InvalidBurnAmount,
+    InvalidMintAmount,
+    InvalidReserveParams,
+    LendingError,
+    LtvValidationFailed,
+    MustNotLeaveDust,
+    NoDebt,
+    NoExplicitAmountToRepayOnBehalf,
+    NotEnoughAvailableUserBalance,
+    ReserveAlreadyListed,
+    ReserveFrozen,
+    ReserveInactive,
+    ReserveNotListed,
+    ReservePaused,
+    SpecifiedCurrencyNotBorrowed,
+    SupplyCapExceeded,
+    UnderlyingBalanceZero,
+    UnknownEModeCategory,
+)
+from lending.events import (
+    BadDebtRecorded,
+    Borrow,
+    CollateralSet,
+    DeficitCreated,
+    FeedSet,
+    FlashLoan,
+    LiquidationCall,
+    MintedToTreasury,
+    Repay,
+    ReserveListed,
+    Supply,
+    UserEModeSet,
+    Withdraw,
+)
+from lending.logic.liquidation import Seizure, collateral_to_seize
+from lending.market import Market
+from lending.math import SECONDS_PER_YEAR, compounded_interest, linear_interest
+from lending.rates import Rates, RateStrategy, calculate_interest_rates
+from lending.risk import (
+    LoopForm,
+    health_factors,
+    health_factors_exact,
+    liquidatable,
+    liquidation_price,
+    liquidation_ratio,
+    loop_closed_form,
+    max_leverage,
+)
+from lending.types import AccountData, EModeCategory, MarketConfig, ReserveConfig, ReserveState, UserPosition
+
+__all__ = [
+    "AccountData", "BadDebtRecorded", "Borrow", "BorrowCapExceeded", "BorrowingNotEnabled",
+    "CollateralBalanceZero", "CollateralCannotBeLiquidated", "CollateralCannotCoverNewBorrow",
+    "CollateralSet", "DeficitCreated", "EModeCategory", "FeedSet", "FlashLoan", "FlashLoanDisabled",
+    "FlashLoanNotRepaid", "HealthFactorNotBelowThreshold", "HealthFactorTooLow",
+    "InconsistentEModeCategory", "InvalidBurnAmount", "InvalidMintAmount", "InvalidReserveParams",
+    "LendingError", "LiquidationCall", "LoopForm", "LtvValidationFailed", "Market", "MarketConfig",
+    "MintedToTreasury", "MustNotLeaveDust", "NoDebt", "NoExplicitAmountToRepayOnBehalf", "NotEnoughAvailableUserBalance", "RateStrategy",
+    "Rates", "Repay", "ReserveAlreadyListed", "ReserveConfig", "ReserveFrozen", "ReserveInactive",
+    "ReserveListed", "ReserveNotListed", "ReservePaused", "ReserveState", "SECONDS_PER_YEAR", "Seizure",
+    "SpecifiedCurrencyNotBorrowed", "Supply", "SupplyCapExceeded", "UnderlyingBalanceZero",
+    "UnknownEModeCategory", "UserEModeSet", "UserPosition", "Withdraw", "account_data",
+    "calculate_interest_rates", "collateral_to_seize", "compounded_interest", "health_factors",
+    "health_factors_exact", "linear_interest", "liquidatable", "liquidation_price", "liquidation_ratio",
+    "loop_closed_form", "max_leverage", "presets",
+]

@@ -1,0 +1,126 @@
+"""Events of the lending market (Aave ``IPool`` events); amounts in wei of the named asset."""
+
+from __future__ import annotations
+
+import attrs
+
+from chain import Event, Token
+
+
+@attrs.frozen
+class ReserveListed(Event):
+    market: str
+    asset: Token
+    id: int
+    feed: str
+
+
+@attrs.frozen
+class FeedSet(Event):
+    market: str
+    asset: Token
+    old: str
+    new: str
+
+
+@attrs.frozen
+class Supply(Event):
+    market: str
+    asset: Token
+    user: str
+    on_behalf_of: str
+    amount: int
+
+
+@attrs.frozen
+class Withdraw(Event):
+    market: str
+    asset: Token
+    user: str
+    amount: int
+
+
+@attrs.frozen
+class Borrow(Event):
+    market: str
+    asset: Token
+    user: str
+    amount: int
+    rate: int  # RAY/yr: variable borrow rate after the borrow
+
+
+@attrs.frozen
+class Repay(Event):
+    market: str
+    asset: Token
+    user: str
+    repayer: str
+    amount: int
+    with_a_tokens: bool
+
+
+@attrs.frozen
+class CollateralSet(Event):
+    """Aave ``ReserveUsedAsCollateralEnabled`` / ``...Disabled``."""
+
+    market: str
+    asset: Token
+    user: str
+    enabled: bool
+
+
+@attrs.frozen
+class UserEModeSet(Event):
+    market: str
+    user: str
+    category: int
+
+
+@attrs.frozen
+class LiquidationCall(Event):
+    market: str
+    collateral: Token
+    debt: Token
+    user: str
+    debt_covered: int  # wei of the debt asset paid by the liquidator
+    collateral_seized: int  # wei of collateral to the liquidator (fee excluded)
+    protocol_fee: int  # wei of collateral to the treasury (as aTokens)
+    liquidator: str
+    receive_a_token: bool
+
+
+@attrs.frozen
+class DeficitCreated(Event):
+    """(v3.3 rules) ``amount`` of debt was burned with no collateral left to back it."""
+
+    market: str
+    user: str
+    asset: Token
+    amount: int
+
+
+@attrs.frozen
+class BadDebtRecorded(Event):
+    """(v3.0.2 rules) the user has no collateral left and still owes ``amount``."""
+
+    market: str
+    user: str
+    asset: Token
+    amount: int
+
+
+@attrs.frozen
+class FlashLoan(Event):
+    market: str
+    receiver: str
+    asset: Token
+    amount: int
+    premium: int
+    mode: int
+
+
+@attrs.frozen
+class MintedToTreasury(Event):
+    market: str
+    asset: Token
+    amount: int

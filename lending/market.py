@@ -1,0 +1,346 @@
+"""The market facade (Aave ``Pool``): input checks, one snapshot per action, then the logic.
+
+Reserves are chain ledger tokens of the market's network; the market's address holds the
+cash. aTokens and debt are scaled balances in :class:`lending.types.UserPosition` records.
+Prices come from any chain ``Feed`` stored by address and resolved at use, so forks and
+swapped feeds work; values are in the market's base currency with ``price_decimals``.
+Every action wraps itself in a snapshot: a failure leaves no partial write, in or out of a
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from chain import Contract, Governable, InvalidArgument, ParamSpec, State, Token, check_amount, check_bps
+from chain.fixedpoint import UINT256_MAX, ray_mul
+from lending import params as _params
+from lending.account import account_data as _account_data
+from lending.errors import ReserveAlreadyListed, ReserveNotListed, UnknownEModeCategory
+from lending.events import FeedSet, ReserveListed
+from lending.logic.borrow import execute_borrow, execute_repay
+from lending.logic.emode import execute_set_emode
+from lending.logic.flashloan import FlashCallback, execute_flash_loan
+from lending.logic.liquidation import Seizure, execute_liquidation
+from lending.logic.supply import (
+    execute_mint_to_treasury,
+    execute_set_collateral,
+    execute_supply,
+    execute_withdraw,
+)
+from lending.rates import RateStrategy
+from lending.reserve import normalized_debt, normalized_income
+from lending.types import AccountData, EModeCategory, MarketConfig, ReserveConfig, ReserveState, UserPosition
+
+_EMPTY = UserPosition()
+
+
+class Market(Contract, Governable):
+    """An Aave V3-style lending market on one network (see module docstring)."""
+
+    kind = "lending.market"
+
+    def __init__(self, state: State, address: str, network: str, base_currency: str = "USD",
+                 price_decimals: int = 8) -> None:
+        super().__init__(state, address, network)
+        self.base_currency = base_currency
+        self.price_decimals = price_decimals
+        # Derived arrays of lending.risk, never state: rebuilt from the records whenever the
+        # state object or the positions stamp differs from the one they were built for.
+        self._risk_cache: Any = None
+
+    @classmethod
+    def deploy(
+        cls, state: State, address: str, network: str, *, treasury: str, base_currency: str = "USD",
+        price_decimals: int = 8, flash_premium_total: int = 5, flash_premium_to_protocol: int = 0,
+        liquidation_v33: bool = False, close_factor_threshold_base: int | None = None,
+        min_leftover_base: int | None = None,
+    ) -> Market:
+        """Register a market. The v3.3 thresholds default to 2000 and 1000 units of the base
+        currency (Aave's 2000e8 / 1000e8 USD); pass them for a non-USD base."""
+        if type(price_decimals) is not int or not 0 <= price_decimals <= 36:
+            raise InvalidArgument(f"price_decimals must be an int in [0, 36], got {price_decimals!r}")
+        state.require_address(treasury)
+        threshold = close_factor_threshold_base
+        if threshold is None:
+            threshold = 2000 * 10**price_decimals
+        leftover = threshold // 2 if min_leftover_base is None else min_leftover_base
+        config = MarketConfig(
+            treasury, check_bps(flash_premium_total, "flash_premium_total"),
+            check_bps(flash_premium_to_protocol, "flash_premium_to_protocol"),
+            bool(liquidation_v33), check_amount(threshold, "close_factor_threshold_base"),
+            check_amount(leftover, "min_leftover_base"),
+        )
+        market = cls(state, address, network, base_currency, price_decimals)
+        state.register_contract(market)
+        market._store(("config",), config)
+        return market
+
+    # --- records -------------------------------------------------------------------------
+
+    def config(self) -> MarketConfig:
+        """Market-wide settings."""
+        return self._load(("config",))
+
+    def _rcfg(self, i: int) -> ReserveConfig:
+        return self._load(("rcfg", i))
+
+    def _rstate(self, i: int) -> ReserveState:
+        return self._load(("rs", i))
+
+    def _put_rstate(self, i: int, rs: ReserveState) -> None:
+        self._store(("rs", i), rs)
+
+    def _position(self, user: str) -> UserPosition:
+        return self._load(("pos", user), _EMPTY)
+
+    def _put_position(self, user: str, pos: UserPosition) -> None:
+        self._store(("pos", user), pos)
+        self._store(("stamp",), self.state.version)
+
+    def _emode(self, category: int) -> EModeCategory | None:
+        return self._load(("emode", category), None)
+
+    def _emode_for(self, pos: UserPosition, cfg: ReserveConfig) -> EModeCategory | None:
+        """The user's category when ``cfg``'s asset belongs to it (its figures then apply)."""
+        return self._emode(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
+
+    def _price(self, i: int) -> int:
+        feed: Any = self.state.contract(self._rcfg(i).feed)
+        return feed.latest().rescaled(self.price_decimals)
+
+    def reserve_id(self, asset: Token) -> int:
+        """The reserve id of ``asset``; raises UnknownToken, WrongNetwork or ReserveNotListed."""
+        i = self._load(("id", asset), None) if isinstance(asset, Token) else None
+        if i is None:
+            self.state.require_token(asset, self.network)
+            raise ReserveNotListed(f"{asset.key} has no reserve in market {self.address!r}: list it first")
+        return i
+
+    # --- administration ----------------------------------------------------------------
+
+    def list_reserve(self, asset: Token, feed: str, strategy: RateStrategy, *, caller: str | None = None,
+                     **settings: Any) -> int:
+        """List ``asset`` priced by the feed at ``feed``; ``settings`` are ReserveConfig fields
+        (ltv, liquidation_threshold, ... in bps; caps in whole tokens). Returns the reserve id."""
+        self._require_admin(caller)
+        self.state.require_token(asset, self.network)
+        if self._load(("id", asset), None) is not None:
+            raise ReserveAlreadyListed(f"{asset.key} is already listed in {self.address!r}")
+        self._require_feed(feed)
+        if not isinstance(strategy, RateStrategy):
+            raise InvalidArgument("strategy must be a lending.RateStrategy")
+        mc = self.config()
+        try:
+            cfg = ReserveConfig(asset=asset, id=mc.reserve_count, feed=feed, strategy=strategy, **settings)
+        except TypeError as exc:
+            raise InvalidArgument(f"unknown reserve setting: {exc}") from None
+        _params.check_reserve(cfg)
+        self._store(("config",), attrs.evolve(mc, reserve_count=mc.reserve_count + 1))
+        self._store(("id", asset), cfg.id)
+        self._store(("sym", asset.symbol), cfg.id)
+        self._store(("rcfg", cfg.id), cfg)
+        self._store(("rs", cfg.id), ReserveState(last_update=self.state.now))
+        self.state.emit(ReserveListed(self.address, asset, cfg.id, feed))
+        return cfg.id
+
+    def set_emode_category(self, category: int, label: str, ltv: int, liquidation_threshold: int,
+                           liquidation_bonus: int, *, caller: str | None = None) -> None:
+        """Create or replace an efficiency-mode category (id 1..255; figures in bps)."""
+        self._require_admin(caller)
+        if type(category) is not int or not 1 <= category <= 255:
+            raise UnknownEModeCategory(f"category ids are ints in [1, 255], got {category!r}")
+        cat = EModeCategory(category, label, ltv, liquidation_threshold, liquidation_bonus)
+        _params.check_emode(cat)
+        self._store(("emode", category), cat)
+
+    def set_feed(self, asset: Token, feed: str, *, caller: str | None = None) -> None:
+        """Price ``asset`` with another feed (e.g. exchange rate instead of market price)."""
+        self._require_admin(caller)
+        i = self.reserve_id(asset)
+        self._require_feed(feed)
+        old = self._rcfg(i)
+        self._store(("rcfg", i), attrs.evolve(old, feed=feed))
+        self.state.emit(FeedSet(self.address, asset, old.feed, feed))
+
+    def _require_feed(self, feed: str) -> None:
+        contract = self.state.contract(feed) if isinstance(feed, str) else None
+        if contract is None or not callable(getattr(contract, "latest", None)):
+            raise InvalidArgument(f"{feed!r} is not a price feed contract")
+
+    def set_reserve_config(self, asset: Token, caller: str | None = None, **changes: Any) -> None:
+        """Replace reserve settings directly (admin), accruing first; prefer ``set_param``."""
+        self._require_admin(caller)
+        self._atomic(_params.apply_reserve_changes, self.reserve_id(asset), changes)
+
+    # --- governable parameters ------------------------------------------------------------
+
+    def param_specs(self) -> dict[str, ParamSpec]:
+        return _params.specs(self)
+
+    def get_param(self, name: str) -> int:
+        return _params.get(self, name)
+
+    def _apply_param(self, name: str, value: int) -> None:
+        self._atomic(_params.apply, name, value)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _atomic(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.state.atomic():
+            return fn(self, *args)
+
+    def _user(self, user: str) -> str:
+        return self.state.require_address(user)
+
+    def supply(self, user: str, asset: Token, amount: int, on_behalf_of: str | None = None) -> None:
+        """Supply ``amount`` wei of ``asset`` from ``user`` for ``on_behalf_of`` (default user)."""
+        check_amount(amount)
+        i = self.reserve_id(asset)
+        self._user(user)
+        beneficiary = user if on_behalf_of is None else self._user(on_behalf_of)
+        self._atomic(execute_supply, user, i, amount, beneficiary)
+
+    def withdraw(self, user: str, asset: Token, amount: int | None = None) -> int:
+        """Withdraw ``amount`` wei (None or 2**256-1: all); returns the amount withdrawn."""
+        if amount is not None:
+            check_amount(amount)
+            amount = None if amount == UINT256_MAX else amount
+        i = self.reserve_id(asset)
+        return self._atomic(execute_withdraw, self._user(user), i, amount)
+
+    def borrow(self, user: str, asset: Token, amount: int) -> None:
+        """Borrow ``amount`` wei of ``asset`` at the variable rate."""
+        check_amount(amount)
+        i = self.reserve_id(asset)
+        self._atomic(execute_borrow, self._user(user), i, amount)
+
+    def repay(self, user: str, asset: Token, amount: int | None = None, with_a_tokens: bool = False,
+              payer: str | None = None) -> int:
+        """Repay ``amount`` wei (None or 2**256-1: all) of ``user``'s debt, paid by ``payer``
+        (default user) in cash or, ``with_a_tokens``, from the payer's supply. Returns wei repaid."""
+        if amount is not None:
+            check_amount(amount)
+        i = self.reserve_id(asset)
+        payer = user if payer is None else payer
+        self._user(payer)
+        return self._atomic(execute_repay, payer, self._user(user), i, amount, bool(with_a_tokens))
+
+    def set_collateral(self, user: str, asset: Token, enabled: bool) -> None:
+        """Use (or stop using) the user's supply of ``asset`` as collateral."""
+        i = self.reserve_id(asset)
+        self._atomic(execute_set_collateral, self._user(user), i, bool(enabled))
+
+    def set_emode(self, user: str, category: int) -> None:
+        """Enter efficiency-mode ``category`` (0 leaves)."""
+        if type(category) is not int or not 0 <= category <= 255:
+            raise UnknownEModeCategory(f"category must be an int in [0, 255], got {category!r}")
+        self._atomic(execute_set_emode, self._user(user), category)
+
+    def liquidate(self, liquidator: str, user: str, collateral: Token, debt: Token, debt_to_cover: int,
+                  receive_a_token: bool = False) -> Seizure:
+        """Cover up to ``debt_to_cover`` wei (2**256-1: the maximum) of ``user``'s ``debt`` and
+        seize ``collateral`` with the bonus; returns the :class:`Seizure`."""
+        check_amount(debt_to_cover)
+        cr, dr = self.reserve_id(collateral), self.reserve_id(debt)
+        self._user(liquidator)
+        return self._atomic(execute_liquidation, liquidator, self._user(user), cr, dr, debt_to_cover,
+                            bool(receive_a_token))
+
+    def flash_loan(self, receiver: str, asset: Token, amount: int, callback: FlashCallback,
+                   mode: int = 0) -> int:
+        """Lend ``amount`` wei to ``receiver`` for the duration of ``callback`` (see
+        :func:`lending.logic.flashloan.execute_flash_loan`); returns the premium."""
+        check_amount(amount)
+        i = self.reserve_id(asset)
+        if mode not in (0, 2) or type(mode) is not int:
+            raise InvalidArgument(f"mode must be 0 (repay) or 2 (open variable debt), got {mode!r}")
+        if not callable(callback):
+            raise InvalidArgument("callback must be callable(state, asset, amount, premium)")
+        return self._atomic(execute_flash_loan, self._user(receiver), i, amount, callback, mode)
+
+    def mint_to_treasury(self, asset: Token) -> int:
+        """Mint the reserve's accrued treasury share as aTokens; returns wei minted."""
+        return self._atomic(execute_mint_to_treasury, self.reserve_id(asset))
+
+    # --- views ---------------------------------------------------------------------------
+
+    def reserves(self) -> list[Token]:
+        """Listed assets in id order."""
+        return [self._rcfg(i).asset for i in range(self.config().reserve_count)]
+
+    def reserve_config(self, asset: Token) -> ReserveConfig:
+        return self._rcfg(self.reserve_id(asset))
+
+    def reserve_state(self, asset: Token) -> ReserveState:
+        """The stored record (indexes as of its ``last_update``)."""
+        return self._rstate(self.reserve_id(asset))
+
+    def emode_category(self, category: int) -> EModeCategory | None:
+        return self._emode(category)
+
+    def price(self, asset: Token) -> int:
+        """Price of one whole ``asset`` in base units (``price_decimals``)."""
+        return self._price(self.reserve_id(asset))
+
+    def position(self, user: str) -> UserPosition:
+        return self._position(user)
+
+    def users(self) -> list[str]:
+        """Every address with a position record."""
+        return [key[1] for key in self._records() if key[0] == "pos"]
+
+    def supplied(self, user: str, asset: Token) -> int:
+        """aToken balance in wei: ``rayMul(scaled, normalized income)``."""
+        i = self.reserve_id(asset)
+        income = normalized_income(self._rstate(i), self.state.now)
+        return ray_mul(self._position(user).supplied_of(i), income)
+
+    def debt(self, user: str, asset: Token) -> int:
+        """Variable debt in wei: ``rayMul(scaled, normalized debt)``."""
+        i = self.reserve_id(asset)
+        return ray_mul(self._position(user).borrowed_of(i), normalized_debt(self._rstate(i), self.state.now))
+
+    def account_data(self, user: str, prices: dict[Token, int] | None = None) -> AccountData:
+        """The user's account in base units; ``prices`` (base units per whole token) override
+        feed prices for what-if questions."""
+        overrides = None if prices is None else {self.reserve_id(t): p for t, p in prices.items()}
+        return _account_data(self, self._position(user), overrides)
+
+    def health_factor(self, user: str) -> int:
+        """Health factor in WAD (2**256-1 without debt)."""
+        return self.account_data(user).health_factor
+
+    def liquidity_index(self, asset: Token) -> int:
+        """Current liquidity index (RAY)."""
+        return normalized_income(self.reserve_state(asset), self.state.now)
+
+    def borrow_index(self, asset: Token) -> int:
+        """Current variable borrow index (RAY)."""
+        return normalized_debt(self.reserve_state(asset), self.state.now)
+
+    # --- graph ---------------------------------------------------------------------------
+
+    def graph_edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """user -> market "supplied", market -> user "lent-to", market -> feed "prices-with"."""
+        now = self.state.now
+        cfgs = [self._rcfg(i) for i in range(self.config().reserve_count)]
+        incomes = [normalized_income(self._rstate(c.id), now) for c in cfgs]
+        debts = [normalized_debt(self._rstate(c.id), now) for c in cfgs]
+        for cfg in cfgs:
+            yield self.address, cfg.feed, "prices-with", {"asset": cfg.asset.key}
+        for key, pos in self._records().items():
+            if key[0] != "pos":
+                continue
+            for i, scaled in enumerate(pos.supplied):
+                if scaled:
+                    data = {"asset": cfgs[i].asset.key, "amount": ray_mul(scaled, incomes[i])}
+                    yield key[1], self.address, "supplied", data
+            for i, scaled in enumerate(pos.borrowed):
+                if scaled:
+                    data = {"asset": cfgs[i].asset.key, "amount": ray_mul(scaled, debts[i])}
+                    yield self.address, key[1], "lent-to", data
+
