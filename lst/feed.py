@@ -45,12 +45,15 @@ class RateFeed(IssuerClient):
         *,
         issuer: str,
         base: str | None = None,
+        quote: str | None = None,
         per_share: bool = True,
         decimals: int = 18,
     ) -> RateFeed:
         """A feed of ``issuer``'s rate. ``per_share`` (default): native per whole share, i.e.
         stETH per wstETH or SOL per mSOL; otherwise the rebasing token's 1:1 protocol rate.
-        ``base`` names the token priced (default: the issuer's token symbol)."""
+        ``base`` names the token priced (default: the issuer's token symbol), ``quote`` the
+        unit of the answer (default: the native token's symbol; e.g. "stETH" to chain it with a
+        stETH/ETH market feed in a ``CompositeFeed``)."""
         target = require_issuer(state, issuer)
         if type(decimals) is not int or not 0 <= decimals <= 36:
             raise InvalidArgument(f"decimals must be an int in [0, 36], got {decimals!r}")
@@ -60,7 +63,7 @@ class RateFeed(IssuerClient):
             network,
             issuer=issuer,
             base=base or target.token.symbol,
-            quote=target.native.symbol,
+            quote=quote or target.native.symbol,
             decimals=decimals,
             per_share=bool(per_share),
         )

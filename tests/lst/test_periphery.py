@@ -95,6 +95,9 @@ class TestFeed:
         flat = RateFeed.deploy(state, "flat", "ethereum", issuer="lido", per_share=False)
         assert flat.latest().answer == ETH and flat.base == "stETH"
         assert ("rate", "lido", "reads-rate") in state.dependencies()
+        named = RateFeed.deploy(state, "named", "ethereum", issuer="lido", base="wstETH", quote="stETH")
+        assert (named.base, named.quote) == ("wstETH", "stETH")
+        assert named.latest().answer == 1250000000000000000
 
 
 class TestPresets:
