@@ -1,0 +1,133 @@
+"""A timelock (Compound's ``Timelock.sol`` as Governor Bravo uses it) that applies batches
+of parameter changes.
+
+Its admin (the governor) queues a batch of actions with an eta ``now + delay``; the batch
+may run from the eta until ``eta + GRACE_PERIOD`` (inclusive, as Compound). Running it
+re-validates every action, then sets each parameter with the timelock as the caller: a
+target hands control to governance with ``target.set_param_admin(timelock.address)``. The
+whole batch applies or nothing does. The delay is itself a governable parameter whose
+admin is the timelock, so only a proposal can change it (Compound ``setDelay``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from chain import Contract, Governable, ParamSpec, State, Unauthorized
+from governance import validation
+from governance.errors import InvalidSetting, StaleBatch, TimelockNotReady, UnknownBatch
+from governance.events import BatchCanceled, BatchExecuted, BatchQueued
+from governance.records import Action, Admin, Delay, QueuedBatch
+
+DAY = 86_400
+GRACE_PERIOD = 14 * DAY
+"""Seconds after the eta during which a batch may still run (Compound ``GRACE_PERIOD``)."""
+MINIMUM_DELAY = 2 * DAY
+MAXIMUM_DELAY = 30 * DAY
+
+
+class Timelock(Governable, Contract):
+    """Holds queued batches of actions for ``delay`` seconds; only the admin drives it."""
+
+    kind = "timelock"
+
+    @classmethod
+    def deploy(cls, state: State, address: str, network: str, *, admin: str, delay: int) -> Timelock:
+        """Register a timelock driven by ``admin`` with ``delay`` seconds in [2 days, 30 days].
+
+        Raises InvalidSetting, UnknownAccount, DuplicateName; writes nothing on error.
+        """
+        state.require_address(admin)
+        if type(delay) is not int or not MINIMUM_DELAY <= delay <= MAXIMUM_DELAY:
+            raise InvalidSetting(
+                f"timelock delay must be an int in [{MINIMUM_DELAY}, {MAXIMUM_DELAY}] s, got {delay!r}"
+            )
+        facade = cls(state, address, network)
+        with state.atomic():
+            state.register_contract(facade)
+            facade._store("admin", Admin(admin))
+            facade._store("delay", Delay(delay))
+            facade.set_param_admin(address)
+        return facade
+
+    # --- reads -------------------------------------------------------------------------
+
+    def admin(self) -> str:
+        """The address allowed to queue, execute and cancel (the governor)."""
+        return self._load("admin").address
+
+    def delay(self) -> int:
+        """Seconds between queueing and the earliest execution."""
+        return self._load("delay").seconds
+
+    def batch(self, key: int) -> QueuedBatch | None:
+        """The batch queued under ``key``, or None."""
+        return self._load(("batch", key), None)
+
+    # --- Governable ----------------------------------------------------------------------
+
+    def param_specs(self) -> Mapping[str, ParamSpec]:
+        spec = ParamSpec("delay", MINIMUM_DELAY, MAXIMUM_DELAY, "s", "seconds from queue to execution")
+        return {"delay": spec}
+
+    def get_param(self, name: str) -> int:
+        return self.delay()
+
+    def _apply_param(self, name: str, value: int) -> None:
+        self._store("delay", Delay(value))
+
+    # --- writes (admin only) -------------------------------------------------------------
+
+    def _require_admin_caller(self, caller: str) -> None:
+        if caller != self.admin():
+            raise Unauthorized(
+                f"{caller!r} may not drive timelock {self.address!r}: only {self.admin()!r} may"
+            )
+
+    def _require_batch(self, key: int) -> QueuedBatch:
+        batch = self.batch(key)
+        if batch is None:
+            raise UnknownBatch(f"timelock {self.address!r} holds no batch {key!r}")
+        return batch
+
+    def queue(self, caller: str, key: int, actions: tuple[Action, ...]) -> int:
+        """Hold ``actions`` under ``key`` until ``now + delay``; returns that eta (Unix s).
+
+        Raises Unauthorized; emits BatchQueued.
+        """
+        self._require_admin_caller(caller)
+        eta = self.state.now + self.delay()
+        self._store(("batch", key), QueuedBatch(tuple(actions), eta))
+        self.state.emit(BatchQueued(self.address, key, eta))
+        return eta
+
+    def execute(self, caller: str, key: int) -> None:
+        """Apply every action of batch ``key``, atomically, between its eta and eta + grace.
+
+        Raises Unauthorized, UnknownBatch, TimelockNotReady, StaleBatch, and any error of
+        the actions' validation or ``set_param`` (then nothing is written); emits
+        ParameterSet per action and BatchExecuted.
+        """
+        self._require_admin_caller(caller)
+        batch = self._require_batch(key)
+        now = self.state.now
+        if now < batch.eta:
+            raise TimelockNotReady(
+                f"batch {key} may run from {batch.eta}, it is {now}: advance {batch.eta - now} s"
+            )
+        if now > batch.eta + GRACE_PERIOD:
+            raise StaleBatch(f"batch {key} could run until {batch.eta + GRACE_PERIOD}, it is {now}")
+        for action in batch.actions:
+            validation.validate_action(self.state, action)
+        with self.state.atomic():
+            self._store(("batch", key), None)
+            for action in batch.actions:
+                self.state.contract(action.target).set_param(action.name, action.value, self.address)
+            self.state.emit(BatchExecuted(self.address, key))
+
+    def cancel(self, caller: str, key: int) -> None:
+        """Drop batch ``key``. Raises Unauthorized, UnknownBatch; emits BatchCanceled."""
+        self._require_admin_caller(caller)
+        self._require_batch(key)
+        self._store(("batch", key), None)
+        self.state.emit(BatchCanceled(self.address, key))
