@@ -1,0 +1,112 @@
+"""The pair factory: one pool per token pair per network, and the protocol-fee switch.
+
+Governance (``chain.Governable``) sets ``fee_on`` (0/1); the parameter admin also sets the
+recipient with ``set_fee_to`` (V2's ``feeToSetter``). The fee is on when ``fee_on == 1`` and a
+recipient is set: pairs then mint 1/6 of the growth of sqrt(k) to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from amm.atomic import atomic
+from amm.errors import PairExists
+from amm.events import FeeToSet, PairCreated
+from amm.pair import Pair
+from amm.validation import validate_pair_tokens
+from chain import Contract, Governable, InvalidArgument, ParamSpec, State, Token
+
+
+@attrs.frozen
+class FeeConfig:
+    """Protocol-fee switch (0/1) and recipient."""
+
+    fee_on: int = 0
+    recipient: str | None = None
+
+
+@attrs.frozen
+class PairRef:
+    """Where the pool of one sorted token pair lives."""
+
+    address: str
+
+
+class Factory(Contract, Governable):
+    """Creates :class:`Pair` pools of ``fee_bps`` on its network and holds ``fee_to``."""
+
+    kind = "amm.factory"
+
+    def __init__(self, state: State, address: str, network: str, fee_bps: int, lp_prefix: str) -> None:
+        super().__init__(state, address, network)
+        self.fee_bps = fee_bps
+        self.lp_prefix = lp_prefix
+
+    @classmethod
+    def deploy(cls, state: State, address: str, network: str, *, fee_bps: int = 30, lp_prefix: str = "UNI-V2") -> Factory:
+        """Register a factory whose pairs charge ``fee_bps`` and name LP tokens ``<lp_prefix>:<s0>/<s1>``."""
+        if type(fee_bps) is not int or not 0 <= fee_bps < 10_000:
+            raise InvalidArgument(f"fee_bps must be an int in [0, 9999], got {fee_bps!r}")
+        factory = cls(state, address, network, fee_bps, lp_prefix)
+        state.register_contract(factory)
+        factory._store("fee", FeeConfig())
+        return factory
+
+    def create_pair(self, token_a: Token, token_b: Token, address: str | None = None) -> Pair:
+        """Deploy the pool of two tokens of this network (address defaults to
+        ``<factory>:<sym0>/<sym1>``). Raises IdenticalTokens, WrongNetwork, UnknownToken,
+        PairExists. Emits PairCreated."""
+        state = self.state
+        token0, token1 = validate_pair_tokens(state, token_a, token_b, self.network)
+        key = ("pair", token0.key, token1.key)
+        if self._load(key, None) is not None:
+            raise PairExists(f"{token0.key}/{token1.key} already has a pool at {self._load(key).address}")
+        address = address or f"{self.address}:{token0.symbol}/{token1.symbol}"
+
+        def register() -> Pair:
+            pair = Pair.deploy(
+                state, address, self.network, token0, token1, fee_bps=self.fee_bps, factory=self.address,
+                lp_symbol=f"{self.lp_prefix}:{token0.symbol}/{token1.symbol}",
+            )
+            self._store(key, PairRef(pair.address))
+            state.depend(pair.address, self.address, "created-by")
+            state.emit(PairCreated(self.address, token0.key, token1.key, pair.address))
+            return pair
+
+        return atomic(state, register)
+
+    def get_pair(self, token_a: Token, token_b: Token) -> Pair | None:
+        """The pool of two tokens (either order), or None."""
+        if not isinstance(token_a, Token) or not isinstance(token_b, Token):
+            return None
+        t0, t1 = sorted((token_a.key, token_b.key))
+        ref = self._load(("pair", t0, t1), None)
+        return None if ref is None else self.state.contract(ref.address)  # type: ignore[return-value]
+
+    def all_pairs(self) -> list[str]:
+        """Addresses of every pool, in creation order."""
+        return [rec.address for key, rec in self._records().items() if isinstance(key, tuple) and key[0] == "pair"]
+
+    def fee_to(self) -> str | None:
+        """The protocol-fee recipient while the fee is on, else None."""
+        config = self._load("fee")
+        return config.recipient if config.fee_on else None
+
+    def set_fee_to(self, recipient: str | None, caller: str | None = None) -> None:
+        """Set the fee recipient (only the parameter admin, when one is set). Emits FeeToSet."""
+        self._require_admin(caller)
+        if recipient is not None:
+            self.state.require_address(recipient)
+        self._store("fee", attrs.evolve(self._load("fee"), recipient=recipient))
+        self.state.emit(FeeToSet(self.address, recipient))
+
+    def param_specs(self) -> Mapping[str, ParamSpec]:
+        return {"fee_on": ParamSpec("fee_on", 0, 1, "bool", "1: pairs mint 1/6 of sqrt(k) growth to fee_to")}
+
+    def get_param(self, name: str) -> int:
+        return self._load("fee").fee_on
+
+    def _apply_param(self, name: str, value: int) -> None:
+        self._store("fee", attrs.evolve(self._load("fee"), fee_on=value))

@@ -1,0 +1,200 @@
+"""The periphery: liquidity with optimal amounts and minimums, multi-hop swaps with
+``amount_out_min`` / ``amount_in_max`` and a deadline (v2-periphery ``UniswapV2Router02``).
+
+The router moves the caller's tokens itself (the caller is ``sender``; no approvals), and each
+public action runs in one snapshot: a failed check at any hop reverts every transfer and swap,
+even outside ``state.tx``. Pure quoting lives in :mod:`amm.library`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any, TypeVar
+
+from amm.atomic import atomic
+from amm.errors import InvalidPath, Slippage
+from amm.factory import Factory
+from amm.library import get_amount_in, get_amount_out, quote
+from amm.pair import Pair
+from amm.validation import validate_deadline, validate_pair_tokens, validate_path, validate_recipient
+from chain import Contract, InvalidArgument, State, Token, check_amount
+
+T = TypeVar("T")
+
+
+class Router(Contract):
+    """Convenience over the pairs of one :class:`Factory`."""
+
+    kind = "amm.router"
+
+    def __init__(self, state: State, address: str, network: str, factory: str) -> None:
+        super().__init__(state, address, network)
+        self.factory = factory
+
+    @classmethod
+    def deploy(cls, state: State, address: str, network: str, *, factory: str) -> Router:
+        """Register a router over the factory at ``factory``."""
+        if not isinstance(state.contract(factory), Factory):
+            raise InvalidArgument(f"{factory!r} is not an amm Factory")
+        router = cls(state, address, network, factory)
+        state.register_contract(router)
+        state.depend(address, factory, "routes-through")
+        return router
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def _factory(self) -> Factory:
+        return self.state.contract(self.factory)  # type: ignore[return-value]
+
+    def pair_for(self, token_a: Token, token_b: Token) -> Pair:
+        """The pool of two tokens; raises InvalidPath when there is none."""
+        pair = self._factory().get_pair(token_a, token_b)
+        if pair is None:
+            raise InvalidPath(f"no pool for {token_a!s}/{token_b!s} in factory {self.factory}")
+        return pair
+
+    def reserves_for(self, token_in: Token, token_out: Token) -> tuple[int, int]:
+        """``(reserve_in, reserve_out)`` of the pool of two tokens."""
+        pair = self.pair_for(token_in, token_out)
+        r0, r1, _ = pair.get_reserves()
+        return (r0, r1) if token_in == pair.token0 else (r1, r0)
+
+    def get_amounts_out(self, amount_in: int, path: list[Token]) -> list[int]:
+        """Amounts at each hop for an exact input (``getAmountsOut``)."""
+        path = validate_path(path)
+        amounts = [amount_in]
+        for a, b in pairwise(path):
+            r_in, r_out = self.reserves_for(a, b)
+            amounts.append(get_amount_out(amounts[-1], r_in, r_out, self.pair_for(a, b).fee_bps))
+        return amounts
+
+    def get_amounts_in(self, amount_out: int, path: list[Token]) -> list[int]:
+        """Amounts at each hop for an exact final output (``getAmountsIn``)."""
+        path = validate_path(path)
+        amounts = [amount_out]
+        for a, b in reversed(list(pairwise(path))):
+            r_in, r_out = self.reserves_for(a, b)
+            amounts.insert(0, get_amount_in(amounts[0], r_in, r_out, self.pair_for(a, b).fee_bps))
+        return amounts
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _atomic(self, fn: Callable[[], T]) -> T:
+        return atomic(self.state, fn)
+
+    def _checks(self, sender: Any, to: Any, deadline: Any, *amounts: Any) -> None:
+        validate_deadline(self.state.now, deadline)
+        self.state.require_address(sender)
+        validate_recipient(self.state, to, self.network)
+        for amount in amounts:
+            check_amount(amount)
+
+    def add_liquidity(
+        self, sender: str, token_a: Token, token_b: Token, amount_a_desired: int, amount_b_desired: int,
+        amount_a_min: int, amount_b_min: int, to: str, deadline: int,
+    ) -> tuple[int, int, int]:
+        """Deposit at the pool ratio (creating the pool if needed); returns ``(a, b, liquidity)``.
+
+        The optimal amounts use ``quote`` (floor); raises Slippage when one falls below its
+        minimum, Expired, and whatever the pair raises. Atomic.
+        """
+        self._checks(sender, to, deadline, amount_a_desired, amount_b_desired, amount_a_min, amount_b_min)
+        validate_pair_tokens(self.state, token_a, token_b, self.network)
+
+        def run() -> tuple[int, int, int]:
+            factory = self._factory()
+            pair = factory.get_pair(token_a, token_b) or factory.create_pair(token_a, token_b)
+            r0, r1, _ = pair.get_reserves()
+            r_a, r_b = (r0, r1) if token_a == pair.token0 else (r1, r0)
+            amount_a, amount_b = _optimal(
+                amount_a_desired, amount_b_desired, amount_a_min, amount_b_min, r_a, r_b
+            )
+            self.state.transfer(token_a, sender, pair.address, amount_a)
+            self.state.transfer(token_b, sender, pair.address, amount_b)
+            return amount_a, amount_b, pair.mint(to)
+
+        return self._atomic(run)
+
+    def remove_liquidity(
+        self, sender: str, token_a: Token, token_b: Token, liquidity: int, amount_a_min: int,
+        amount_b_min: int, to: str, deadline: int,
+    ) -> tuple[int, int]:
+        """Burn ``liquidity`` LP of ``sender``; returns ``(amount_a, amount_b)``. Raises Slippage
+        below the minimums, Expired. Atomic."""
+        self._checks(sender, to, deadline, liquidity, amount_a_min, amount_b_min)
+        pair = self.pair_for(token_a, token_b)
+
+        def run() -> tuple[int, int]:
+            self.state.transfer(pair.lp_token, sender, pair.address, liquidity)
+            amount0, amount1 = pair.burn(to)
+            amount_a, amount_b = (amount0, amount1) if token_a == pair.token0 else (amount1, amount0)
+            if amount_a < amount_a_min or amount_b < amount_b_min:
+                raise Slippage(
+                    f"burn returns {amount_a}/{amount_b}, below the minimums {amount_a_min}/{amount_b_min}"
+                )
+            return amount_a, amount_b
+
+        return self._atomic(run)
+
+    def _swap(self, amounts: list[int], path: list[Token], to: str) -> None:
+        hops = list(pairwise(path))
+        pairs = [self.pair_for(a, b) for a, b in hops]
+        for n, ((token_in, _), pair) in enumerate(zip(hops, pairs)):
+            out = amounts[n + 1]
+            out0, out1 = (0, out) if token_in == pair.token0 else (out, 0)
+            pair.swap(out0, out1, pairs[n + 1].address if n + 1 < len(pairs) else to)
+
+    def swap_exact_in(
+        self, sender: str, amount_in: int, amount_out_min: int, path: list[Token], to: str, deadline: int
+    ) -> list[int]:
+        """Swap exactly ``amount_in`` along ``path``; returns the amounts at each hop.
+
+        Raises Slippage when the output is below ``amount_out_min``, Expired, InvalidPath.
+        Atomic.
+        """
+        self._checks(sender, to, deadline, amount_in, amount_out_min)
+        amounts = self.get_amounts_out(amount_in, path)
+        if amounts[-1] < amount_out_min:
+            raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
+        return self._execute(sender, amounts, path, to)
+
+    def swap_exact_out(
+        self, sender: str, amount_out: int, amount_in_max: int, path: list[Token], to: str, deadline: int
+    ) -> list[int]:
+        """Receive exactly ``amount_out`` at the end of ``path``; returns the amounts at each hop.
+
+        Raises Slippage when the input exceeds ``amount_in_max``, Expired, InvalidPath. Atomic.
+        """
+        self._checks(sender, to, deadline, amount_out, amount_in_max)
+        amounts = self.get_amounts_in(amount_out, path)
+        if amounts[0] > amount_in_max:
+            raise Slippage(f"input {amounts[0]} exceeds amount_in_max {amount_in_max}")
+        return self._execute(sender, amounts, path, to)
+
+    def _execute(self, sender: str, amounts: list[int], path: list[Token], to: str) -> list[int]:
+        """Send the input to the first pool and swap hop by hop, atomically."""
+
+        def run() -> list[int]:
+            self.state.transfer(path[0], sender, self.pair_for(path[0], path[1]).address, amounts[0])
+            self._swap(amounts, path, to)
+            return amounts
+
+        return self._atomic(run)
+
+
+def _optimal(
+    a_desired: int, b_desired: int, a_min: int, b_min: int, reserve_a: int, reserve_b: int
+) -> tuple[int, int]:
+    """V2 ``_addLiquidity``: the largest deposit at the pool ratio within the desired amounts."""
+    if reserve_a == 0 and reserve_b == 0:
+        return a_desired, b_desired
+    b_optimal = quote(a_desired, reserve_a, reserve_b)
+    if b_optimal <= b_desired:
+        if b_optimal < b_min:
+            raise Slippage(f"optimal B {b_optimal} is below amount_b_min {b_min}")
+        return a_desired, b_optimal
+    a_optimal = quote(b_desired, reserve_b, reserve_a)
+    if a_optimal < a_min:
+        raise Slippage(f"optimal A {a_optimal} is below amount_a_min {a_min}")
+    return a_optimal, b_desired
