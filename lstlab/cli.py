@@ -1,31 +1,105 @@
-"""The ``lstlab`` command line."""
+"""The ``lstlab`` command line: readable tables for people, ``--json`` for machines.
+
+Every error a user can cause (a missing file, wrong columns, an impossible leverage, a bad
+scenario) ends in one line on stderr naming the problem, and exit status 2; never a traceback.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
-from chain import LstlabError, State
+from chain import LstlabError
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: infinities and NaN become None; numpy scalars become Python numbers."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def emit(data: dict[str, Any], as_json: bool, title: str = "") -> None:
+    """Print ``data`` as JSON or as a two-column table."""
+    if as_json:
+        click.echo(json.dumps(_plain(data), indent=2, sort_keys=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title or None, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in data.items():
+        if isinstance(value, float):
+            value = f"{value:.6g}"
+        table.add_row(str(key), str(value))
+    Console().print(table)
+
+
+def progress_bar(total: int, label: str):
+    """A rich progress callback ``(done, total)`` on stderr, or None when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                   TimeRemainingColumn(), transient=True)
+    task = bar.add_task(label, total=total, rate="")
+
+    def update(done: int, _total: int) -> None:
+        elapsed = bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
+        bar.update(task, completed=done, rate=rate)
+
+    return bar, update
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """lstlab: exact simulation of DeFi around liquid staking tokens."""
+def main_group() -> None:
+    """lstlab: exact simulation of DeFi around liquid staking tokens.
+
+    Run a command with --help for its options; most take --json.
+    """
 
 
-@main.command()
-def demo() -> None:
-    """Build a tiny chain state, run a transaction that fails, and show it reverted."""
-    state = State()
-    state.add_network("ethereum")
-    weth = state.add_token("ethereum", "WETH")
-    alice, bob = state.add_account("alice"), state.add_account("bob")
-    state.mint(weth, alice, weth.units(10))
-    before = state.digest()
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the group and turns user errors into one line and exit status 2."""
     try:
-        with state.tx(alice):
-            state.transfer(weth, alice, bob, weth.units(4))
-            state.transfer(weth, bob, alice, weth.units(5))
-    except LstlabError as err:
-        click.echo(f"reverted: {err}")
-    click.echo(f"alice {state.balance_of(weth, alice)} wei, bob {state.balance_of(weth, bob)} wei; "
-               f"state unchanged: {state.digest() == before}")
+        main_group.main(args=argv, standalone_mode=False, prog_name="lstlab")
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return 2
+    except LstlabError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        return 130
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+from lstlab import commands  # noqa: E402,F401  (registers the commands on main_group)
+
+__all__ = ["emit", "main", "main_group", "progress_bar", "run", "Path"]

@@ -1,0 +1,1 @@
+"""Agents of the backtest: arbitrageur, liquidator, passive populations."""

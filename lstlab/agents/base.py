@@ -1,0 +1,39 @@
+"""What every agent is: something that acts on a world once per backtest step.
+
+The backtest calls ``agent.act(world, step)`` after it has moved the clock, credited staking
+rewards and set the feeds for the step; an agent returns the metrics it contributes for that
+step (floats, keyed by metric name; counts as floats too). Agents keep no mutable Python state
+that matters to results beyond what they return: anything persistent lives in the world's
+state, so forks and reruns are exact.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import attrs
+
+from lstlab.worlds import World
+
+
+@attrs.frozen
+class Step:
+    """One row of the price table as the world sees it."""
+
+    index: int
+    time: int
+    """Unix seconds."""
+    dt: int
+    """Seconds since the previous step (0 on the first)."""
+    eth_usd: float
+    steth_eth: float
+    """stETH/ETH market ratio from the data (or the synthetic path)."""
+    staking_apr: float
+
+
+class Agent(Protocol):
+    """An actor of the backtest (arbitrageur, liquidator, a passive population...)."""
+
+    name: str
+
+    def act(self, world: World, step: Step) -> dict[str, float]: ...

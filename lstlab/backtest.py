@@ -1,0 +1,187 @@
+"""Backtests: a price table drives the default world step by step.
+
+Each step, in this fixed order (the template; agents are the injected parts):
+
+1. the clock advances to the row's time;
+2. staking rewards are reported once a day (Lido's oracle cadence) at the row's staking APR;
+3. the ETH/USD and stETH/ETH market feeds are set from the row;
+4. every agent acts (by default: the arbitrageur, then the liquidator);
+5. the strategy's rebalancing policy acts, if one is set;
+6. metrics are recorded.
+
+The result is a pandas DataFrame of metrics (see :data:`lstlab.report.METRICS`), a summary,
+and the data-quality report of the table. The same table, configuration and seed give
+byte-identical metrics.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from chain import RAY
+from lending.events import LiquidationCall
+from lstlab import strategies
+from lstlab.agents.base import Agent, Step
+from lstlab.errors import StrategyFailed
+from lstlab.params import OracleMode, WorldParams
+from lstlab.prices import PriceTable, Quality
+from lstlab.report import summarize
+from lstlab.worlds import World, default
+
+DAY = 86_400
+
+
+@attrs.frozen
+class LoopConfig:
+    """The strategy under test: a flash-loan loop opened at the first row."""
+
+    leverage: float | None = 5.0
+    health: float | None = None
+    equity_eth: float = 100.0
+    account: str = "strategist"
+    band: strategies.Band | None = None
+    """Rebalance into this health-factor band after each step (None: never rebalance)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.equity_eth <= 0:
+            raise ValueError(f"equity_eth must be positive, got {self.equity_eth}")
+        if (self.leverage is None) == (self.health is None):
+            raise ValueError("give exactly one of leverage or health")
+
+
+@attrs.frozen
+class BacktestResult:
+    metrics: pd.DataFrame
+    summary: dict
+    quality: Quality
+    world: World
+
+
+def _pool_price(world: World) -> float:
+    """The Curve pool's marginal stETH/ETH price without its fee (sells 1 wstETH)."""
+    curve = world.curve
+    fee = curve.record.fee
+    out = curve.get_dy(1, 0, 10**18) / (1 - fee / 1e10)
+    return out / world.issuer.st_per_token()
+
+
+def _loop_liquidated(world: World, account: str) -> int:
+    return sum(1 for e in world.state.events if isinstance(e, LiquidationCall) and e.user == account)
+
+
+class Backtest:
+    """One run: build (or take) a world, open the loop, step through the table."""
+
+    def __init__(self, prices: PriceTable, loop: LoopConfig = LoopConfig(), *,
+                 world_params: WorldParams | None = None, oracle: OracleMode | None = None,
+                 agents: Sequence[Agent] | None = None, world: World | None = None,
+                 staking_apr: float | None = None) -> None:
+        self.prices = prices
+        self.loop = loop
+        self.params = world_params or WorldParams()
+        self.staking_apr = self.params.lst.staking_apr if staking_apr is None else staking_apr
+        self.world = world if world is not None else default(self.params, start=int(prices.seconds[0]))
+        if oracle is not None:
+            self.world.set_oracle(oracle)
+        self.agents = list(agents) if agents is not None else default_agents(self.world)
+
+    def _apr(self, row: int) -> float:
+        frame = self.prices.frame
+        return float(frame["staking_apr"].iat[row]) if "staking_apr" in frame else self.staking_apr
+
+    def _open(self, first: Step) -> None:
+        world, loop = self.world, self.loop
+        world.set_prices(first.eth_usd, first.steth_eth)
+        equity = int(loop.equity_eth * 10**18)
+        world.fund(world.weth, loop.account, equity)
+        strategies.open_flash(world, loop.account, equity, leverage=loop.leverage, health=loop.health)
+
+    def _record(self, step: Step, contributed: dict[str, float], liquidated_before: int) -> dict[str, float]:
+        world, account = self.world, self.loop.account
+        f = strategies.figures(world, account)
+        rate = world.issuer.st_per_token() / 1e18
+        market_collateral = f.collateral_wsteth / 1e18 * rate * step.steth_eth
+        reserve = world.market.reserve_state(world.weth)
+        row = {
+            "eth_usd": step.eth_usd, "steth_eth": step.steth_eth, "pool_price": _pool_price(world),
+            "lst_rate": rate, "collateral_eth": f.collateral_eth, "debt_eth": f.debt_eth,
+            "equity_eth": f.equity_eth, "equity_market_eth": market_collateral - f.debt_eth,
+            "leverage": f.leverage, "health_factor": f.health_factor,
+            "loop_liquidated": float(_loop_liquidated(world, account) - liquidated_before),
+            "borrow_apr": reserve.variable_borrow_rate / RAY, "staking_apr": step.staking_apr,
+            "backing_ratio": float(world.bridge.backing().ratio),
+            "bad_debt_eth": (reserve.bad_debt + reserve.deficit) / 1e18,
+        }
+        for key, value in contributed.items():
+            row[key] = row.get(key, 0.0) + value if key in ("liquidations", "liquidated_debt_eth") else value
+        row.setdefault("liquidations", 0.0)
+        row.setdefault("liquidated_debt_eth", 0.0)
+        return row
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> BacktestResult:
+        """Step through every row; returns metrics, summary and the data-quality report."""
+        world, frame = self.world, self.prices.frame
+        seconds = self.prices.seconds
+        eth, ratio = frame["eth_usd"].to_numpy(), frame["steth_eth"].to_numpy()
+        rows, last_report = [], int(seconds[0])
+        first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), self._apr(0))
+        self._open(first)
+        world.state.drain_events()
+        rows.append(self._record(first, {}, 0))
+        for i in range(1, len(seconds)):
+            t = int(seconds[i])
+            step = Step(i, t, t - int(seconds[i - 1]), float(eth[i]), float(ratio[i]), self._apr(i))
+            world.state.advance(step.dt)
+            if t - last_report >= DAY:
+                world.report_rewards(step.staking_apr)
+                last_report = t
+            world.set_prices(step.eth_usd, step.steth_eth)
+            contributed: dict[str, float] = {}
+            for agent in self.agents:
+                for key, value in agent.act(world, step).items():
+                    contributed[key] = contributed.get(key, 0.0) + value
+            if self.loop.band is not None and world.market.debt(self.loop.account, world.weth):
+                strategies.rebalance(world, self.loop.account, self.loop.band)
+            rows.append(self._record(step, contributed, 0))
+            world.state.drain_events()
+            if progress is not None:
+                progress(i + 1, len(seconds))
+        metrics = pd.DataFrame(rows, index=frame.index)
+        metrics.index.name = "time"
+        summary = summarize(metrics)
+        summary["loop_liquidations"] = int(metrics["loop_liquidated"].sum())
+        return BacktestResult(metrics, summary, self.prices.quality, world)
+
+
+def default_agents(world: World) -> list[Agent]:
+    """The arbitrageur and the liquidator, funded in ``world``."""
+    from lstlab.agents.arbitrageur import Arbitrageur
+    from lstlab.agents.liquidator import Liquidator
+
+    return [Arbitrageur.create(world), Liquidator.create(world)]
+
+
+def safe_float(value: float) -> float | None:
+    """``value`` for JSON (None for infinities and NaN)."""
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
+
+
+def leverage_limits(world: World, prices: PriceTable) -> dict[str, float]:
+    """Closed-form limits of the loop for this data: the maximum leverage the eMode LTV allows,
+    and the highest leverage that the table's lowest stETH/ETH ratio (relative to the first
+    row) does not liquidate under a market-price oracle."""
+    from lstlab import closed_form
+
+    ltv, lt = strategies.emode_figures(world)
+    ratio = prices.column("steth_eth")
+    worst = float(np.min(ratio) / ratio[0])
+    return {"max_leverage": closed_form.max_leverage(ltv), "worst_ratio": worst,
+            "max_safe_leverage_market_oracle": closed_form.max_safe_leverage(worst, lt)}
+
+
+__all__ = ["Backtest", "BacktestResult", "LoopConfig", "StrategyFailed", "default_agents", "leverage_limits"]

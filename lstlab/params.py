@@ -1,0 +1,138 @@
+"""Every figure of the default world, with its source or reason, in one place.
+
+Amounts are whole tokens (the world converts them to base units); rates and ratios are in
+basis points unless a name says otherwise. Users change the world by passing other values
+(in Python, or in a scenario file's ``[world]`` table), never by editing code.
+
+Sources: ../shared/REFERENCE.md (cited by section), ../shared/data/PROVENANCE.md (the
+2023-06-19 snapshot of the Lido risk team's liquidation model), or a stated reason where a
+figure is a modelling choice rather than a measurement.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+OracleMode = Literal["exchange-rate", "market"]
+
+
+def _positive(_instance: object, attribute: attrs.Attribute, value: float) -> None:
+    if not value > 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute, value: float) -> None:
+    if not value >= 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+def _bps(_instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if not 0 <= value <= 10_000:
+        raise ValueError(f"{attribute.name} must be in [0, 10000] bps, got {value}")
+
+
+@attrs.frozen
+class LstParams:
+    """The liquid staking issuer (Lido on Ethereum)."""
+
+    staked_eth: int = attrs.field(default=9_000_000, validator=_positive)
+    """ETH staked with the issuer. Lido held about 9.0-9.5M ETH through 2024 (Lido's public
+    dashboards); only the order of magnitude matters to the loop."""
+    operators: int = attrs.field(default=30, validator=_positive)
+    """Node operators of the curated set (Lido's curated module has had about 30-40)."""
+    fee_bps: int = attrs.field(default=1000, validator=_bps)
+    """Protocol fee on rewards: 10%, half to operators (REFERENCE 5)."""
+    staking_apr: float = attrs.field(default=0.035, validator=_non_negative)
+    """Consensus + execution reward APR used when the price table has no ``staking_apr``
+    column; Lido's APR was about 3-4% in 2023-2024 (a parameter, not data: PROVENANCE)."""
+
+
+@attrs.frozen
+class LendingParams:
+    """The Aave V3-style market on Ethereum (reserve figures: lending.presets, REFERENCE 2.9)."""
+
+    oracle: OracleMode = "exchange-rate"
+    """How the market prices wstETH: by the protocol rate (Aave's wstETH adapter) or by the
+    stETH/ETH market price. The rate is Aave's actual choice (REFERENCE 2.9)."""
+    weth_supplied: int = attrs.field(default=2_000_000, validator=_non_negative)
+    """WETH supplied by passive lenders; Aave V3 Ethereum held about 2M WETH in 2024."""
+    weth_borrowed: int = attrs.field(default=1_700_000, validator=_non_negative)
+    """WETH borrowed by the background borrower (85% utilisation, just under WETH's 90%
+    optimal usage, which puts the borrow rate near its slope-1 top of 2.7%)."""
+    background_wsteth: int = attrs.field(default=2_500_000, validator=_positive)
+    """wstETH collateral of the background borrower (health factor about 1.4 at par)."""
+    usdc_supplied: int = attrs.field(default=500_000_000, validator=_non_negative)
+    """USDC supplied, so the market has a stablecoin to borrow."""
+    liquidation_v33: bool = False
+    """Aave v3.3 liquidation rules (close factor by size, dust rule, deficit) instead of v3.0.2."""
+
+
+@attrs.frozen
+class PoolParams:
+    """DEX venues for wstETH/WETH."""
+
+    curve_eth: int = attrs.field(default=235_285, validator=_positive)
+    """ETH side of the StableSwap pool: Curve stETH/ETH on 2023-06-19 (PROVENANCE)."""
+    curve_steth: int = attrs.field(default=241_954, validator=_positive)
+    """stETH side (held as wstETH priced at the protocol rate, as Curve's stableswap-ng
+    oracle pools do): 241,954 stETH on 2023-06-19 (PROVENANCE)."""
+    curve_a: int = attrs.field(default=30, validator=_positive)
+    """Amplification: A = 30 at the 2023-06-19 snapshot (PROVENANCE; REFERENCE 7 notes it was
+    changed by governance from the deployment's 5)."""
+    curve_fee: int = attrs.field(default=4_000_000, validator=_non_negative)
+    """0.04% in Curve's 1e10 units (REFERENCE 7 deployment arguments)."""
+    curve_admin_fee: int = attrs.field(default=5_000_000_000, validator=_non_negative)
+    """50% of fees to the admin (REFERENCE 7)."""
+    v2_weth: int = attrs.field(default=5_000, validator=_positive)
+    """WETH side of the constant-product wstETH/WETH pool: illustrative depth (the real
+    wstETH/WETH liquidity moved to concentrated pools; this venue shows V2 price impact)."""
+
+
+@attrs.frozen
+class BridgeParams:
+    """wstETH bridged from Ethereum to an optimistic rollup (Lido L2 bridges, REFERENCE 8)."""
+
+    deposit_latency: int = attrs.field(default=180, validator=_non_negative)
+    """Seconds until an L1->L2 deposit is minted (a few minutes on OP-stack rollups)."""
+    withdrawal_delay: int = attrs.field(default=7 * 86_400, validator=_non_negative)
+    """Optimistic challenge period: 7 days."""
+    bridged_wsteth: int = attrs.field(default=50_000, validator=_non_negative)
+    """wstETH bridged at start, supplied to the L2 market: illustrative."""
+    l2_weth: int = attrs.field(default=40_000, validator=_non_negative)
+    """WETH supplied to the L2 market: illustrative."""
+
+
+@attrs.frozen
+class GovernanceParams:
+    """A token governor with OpenZeppelin's rules (REFERENCE 4) over a governance token."""
+
+    supply: int = attrs.field(default=1_000_000_000, validator=_positive)
+    """Governance token supply: 1e9 (LDO's total supply)."""
+    quorum_percent: int = attrs.field(default=4, validator=_positive)
+    """Quorum as a percent of supply at the snapshot: 4% (Compound's 400k of 10M COMP, REFERENCE 3)."""
+    voting_delay_blocks: int = attrs.field(default=7_200, validator=_non_negative)
+    """One day of 12-second blocks."""
+    voting_period_blocks: int = attrs.field(default=50_400, validator=_positive)
+    """One week of 12-second blocks."""
+    timelock_delay: int = attrs.field(default=2 * 86_400, validator=_non_negative)
+    """Two days, the Governor Bravo timelock minimum (REFERENCE 3). The proposal threshold is
+    0.1% of supply, within Bravo's 1,000-100,000 of 10M COMP range (REFERENCE 3)."""
+
+
+@attrs.frozen
+class WorldParams:
+    """Everything :func:`lstlab.worlds.default` builds from."""
+
+    start: str = "2023-06-19"
+    """Start date of the clock when no price table sets it (the PROVENANCE snapshot)."""
+    eth_usd: float = attrs.field(default=1719.0, validator=_positive)
+    """ETH/USD at start: $1,719 on 2023-06-19 (PROVENANCE)."""
+    steth_eth: float = attrs.field(default=1.0, validator=_positive)
+    """Market stETH/ETH at start."""
+    lst: LstParams = LstParams()
+    lending: LendingParams = LendingParams()
+    pools: PoolParams = PoolParams()
+    bridge: BridgeParams = BridgeParams()
+    governance: GovernanceParams = GovernanceParams()

@@ -1,0 +1,309 @@
+"""The default world: Ethereum and an L2 with an LST issuer, a lending market, DEX pools,
+price feeds, a bridge with a market on the L2, and a governor, built from
+:class:`lstlab.params.WorldParams`.
+
+A :class:`World` is the state plus the names of everything in it. Contracts are looked up in
+the world's own state, so ``world.fork()`` is an independent world whose facades read the fork.
+
+Feeds (all ``chain`` feeds; the market prices in USD with 8 decimals, as Aave):
+
+- ``eth-usd`` (WETH/USD), ``usdc-usd``: settable;
+- ``wsteth-steth``: the issuer's protocol rate (stETH per wstETH);
+- ``steth-eth-peg``: stETH/ETH fixed at 1 (Aave's wstETH adapter assumes the peg);
+- ``steth-eth-market``: stETH/ETH at market, set from data or from the pool;
+- ``wsteth-usd-rate`` = rate x peg x ETH/USD; ``wsteth-usd-market`` = rate x market x ETH/USD.
+  The market's wstETH reserve reads one of the two (``params.lending.oracle``); switch with
+  :meth:`World.set_oracle`.
+
+Governance: LDO (all minted to ``dao``) wraps into the votes token ``ldo:votes``; the
+``governor`` and its ``timelock`` follow OpenZeppelin's rules. Parameters stay settable
+directly (scenarios and probes need that) until :meth:`World.hand_parameters_to_governance`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+import amm
+import bridge
+import governance
+import lending
+import lst
+from chain import WAD, CompositeFeed, ManualFeed, State, Token
+from lending import presets as aave
+from lending.rates import RateStrategy
+from lstlab.params import OracleMode, WorldParams
+
+ETH, L2 = "ethereum", "optimism"
+ISSUER, WRAPPER, QUEUE = "lido", "lido:wsteth", "lido:queue"
+MARKET, L2_MARKET = "aave", "aave-l2"
+CURVE, FACTORY, ROUTER = "curve:steth", "univ2", "univ2:router"
+BRIDGE, BRIDGE_L2 = "bridge", "bridge-l2"
+TREASURY, DAO = "treasury", "dao"
+VOTES, GOVERNOR, TIMELOCK = "ldo:votes", "governor", "timelock"
+LENDER, BORROWER, STAKERS, LP = "lender", "borrower", "stakers", "lp"
+
+FEED_DECIMALS = 8
+SECONDS_PER_YEAR = 365 * 86_400
+USDC_STRATEGY = RateStrategy.from_percent("92", "0", "6.5", "60")
+"""USDC on Aave V3 Ethereum, approximately (U* 92%, slope1 6.5%, slope2 60%): a stand-in so the
+market has a stablecoin; not from REFERENCE, re-read on-chain before relying on it."""
+USDC: dict[str, Any] = dict(ltv=7500, liquidation_threshold=7800, liquidation_bonus=10450,
+                            liquidation_protocol_fee=1000, reserve_factor=1000)
+"""USDC risk figures, approximately Aave V3 Ethereum's (same caveat as the strategy)."""
+
+
+def _usd(value: float) -> int:
+    return round(value * 10**FEED_DECIMALS)
+
+
+def _wad(value: float) -> int:
+    return round(value * WAD)
+
+
+@attrs.frozen
+class World:
+    """A state and the names of what is in it (see the module docstring)."""
+
+    state: State
+    params: WorldParams
+    weth: Token
+    usdc: Token
+    steth: Token
+    wsteth: Token
+    l2_weth: Token
+    l2_wsteth: Token
+
+    def fork(self) -> World:
+        """An independent copy of the world (``state.fork()``)."""
+        return attrs.evolve(self, state=self.state.fork())
+
+    @property
+    def issuer(self) -> lst.Issuer:
+        return self.state.contract(ISSUER)  # type: ignore[return-value]
+
+    @property
+    def wrapper(self) -> lst.Wrapper:
+        return self.state.contract(WRAPPER)  # type: ignore[return-value]
+
+    @property
+    def queue(self) -> lst.WithdrawalQueue:
+        return self.state.contract(QUEUE)  # type: ignore[return-value]
+
+    @property
+    def market(self) -> lending.Market:
+        return self.state.contract(MARKET)  # type: ignore[return-value]
+
+    @property
+    def l2_market(self) -> lending.Market:
+        return self.state.contract(L2_MARKET)  # type: ignore[return-value]
+
+    @property
+    def curve(self) -> amm.StableSwap:
+        return self.state.contract(CURVE)  # type: ignore[return-value]
+
+    @property
+    def pair(self) -> amm.Pair:
+        return self.router.pair_for(self.wsteth, self.weth)
+
+    @property
+    def router(self) -> amm.Router:
+        return self.state.contract(ROUTER)  # type: ignore[return-value]
+
+    @property
+    def governor(self) -> governance.Governor:
+        return self.state.contract(GOVERNOR)  # type: ignore[return-value]
+
+    @property
+    def votes(self) -> governance.VotesToken:
+        return self.state.contract(VOTES)  # type: ignore[return-value]
+
+    def hand_parameters_to_governance(self) -> None:
+        """Make the timelock the parameter admin of the market, the issuer, the pool and the
+        bridge: from then on only executed proposals change their parameters."""
+        for contract in (self.market, self.issuer, self.curve, self.bridge):
+            contract.set_param_admin(TIMELOCK)
+
+    @property
+    def bridge(self) -> bridge.L1TokenBridge:
+        return self.state.contract(BRIDGE)  # type: ignore[return-value]
+
+    def feed(self, name: str) -> Any:
+        return self.state.contract(name)
+
+    def set_oracle(self, mode: OracleMode) -> None:
+        """Price wstETH in the Ethereum market by the protocol rate or by the market."""
+        self.market.set_feed(self.wsteth, f"wsteth-usd-{'rate' if mode == 'exchange-rate' else 'market'}")
+
+    def set_prices(self, eth_usd: float, steth_eth: float) -> None:
+        """Set the ETH/USD and the stETH/ETH market feeds (floats from a price table)."""
+        self.feed("eth-usd").set(_usd(eth_usd))
+        self.feed("l2:eth-usd").set(_usd(eth_usd))
+        self.feed("steth-eth-market").set(_wad(steth_eth))
+
+    def fund(self, token: Token, account: str, amount: int) -> None:
+        """Mint ``amount`` of ``token`` to ``account`` (adding the account if new)."""
+        if account not in self.state._home:
+            self.state.add_account(account)
+        self.state.mint(token, account, amount)
+
+    def report_rewards(self, staking_apr: float) -> int:
+        """An oracle report crediting ``staking_apr`` (what holders earn after the protocol
+        fee, as Lido quotes its APR) for the time since the last report; returns the CL gain.
+
+        The consensus-layer balance grows at ``staking_apr / (1 - fee)`` a year, simple over
+        the interval; buffered ETH earns nothing, as on chain.
+        """
+        issuer = self.issuer
+        pool = issuer.pool()
+        elapsed = self.state.now - pool.last_report_time
+        base = pool.cl_balance + (pool.deposited_validators - pool.cl_validators) * issuer.size
+        fee = issuer.get_param("fee_bps")
+        gross = Decimal(repr(staking_apr)) * 10_000 / (10_000 - fee)
+        gain = int(Decimal(base) * gross * elapsed / SECONDS_PER_YEAR)
+        issuer.report(base + gain)
+        return gain
+
+    def stake(self, account: str, amount: int) -> int:
+        """Stake ``amount`` WETH of ``account`` and wrap it all; returns the wstETH minted."""
+        self.issuer.submit(account, amount)
+        return self.wrapper.wrap(account, self.issuer.balance_of(account))
+
+
+def _deploy_feeds(state: State, p: WorldParams) -> None:
+    ManualFeed.deploy(state, "eth-usd", ETH, base="WETH", quote="USD", decimals=FEED_DECIMALS, answer=_usd(p.eth_usd))
+    ManualFeed.deploy(state, "usdc-usd", ETH, base="USDC", quote="USD", decimals=FEED_DECIMALS, answer=_usd(1.0))
+    lst.RateFeed.deploy(state, "wsteth-steth", ETH, issuer=ISSUER, base="wstETH", quote="stETH")
+    ManualFeed.deploy(state, "steth-eth-peg", ETH, base="stETH", quote="WETH", answer=WAD)
+    ManualFeed.deploy(state, "steth-eth-market", ETH, base="stETH", quote="WETH", answer=_wad(p.steth_eth))
+    for mode, ratio in (("rate", "steth-eth-peg"), ("market", "steth-eth-market")):
+        CompositeFeed.deploy(state, f"wsteth-eth-{mode}", ETH, first="wsteth-steth", second=ratio)
+        CompositeFeed.deploy(state, f"wsteth-usd-{mode}", ETH, first=f"wsteth-eth-{mode}", second="eth-usd",
+                             decimals=FEED_DECIMALS)
+
+
+def _deploy_issuer(world: World, p: WorldParams) -> None:
+    state, issuer = world.state, world.issuer
+    for k in range(p.lst.operators):
+        address = state.add_account(f"operator-{k:02d}")
+        issuer.add_operator(f"operator {k:02d}", address)
+    issuer.set_param("fee_bps", p.lst.fee_bps)
+
+
+def _deploy_market(world: World, p: WorldParams) -> None:
+    state, weth, wst = world.state, world.weth, world.wsteth
+    feed = "wsteth-usd-rate" if p.lending.oracle == "exchange-rate" else "wsteth-usd-market"
+    market = aave.aave_v3_ethereum(state, MARKET, ETH, treasury=TREASURY, weth=weth, weth_feed="eth-usd",
+                                   wsteth=wst, wsteth_feed=feed, liquidation_v33=p.lending.liquidation_v33)
+    market.list_reserve(world.usdc, "usdc-usd", USDC_STRATEGY, **USDC)
+    if p.lending.weth_supplied:
+        world.fund(weth, LENDER, weth.units(p.lending.weth_supplied))
+        market.supply(LENDER, weth, weth.units(p.lending.weth_supplied))
+    if p.lending.usdc_supplied:
+        world.fund(world.usdc, LENDER, world.usdc.units(p.lending.usdc_supplied))
+        market.supply(LENDER, world.usdc, world.usdc.units(p.lending.usdc_supplied))
+    world.fund(weth, BORROWER, weth.units(p.lending.background_wsteth))
+    collateral = world.stake(BORROWER, weth.units(p.lending.background_wsteth))
+    market.supply(BORROWER, wst, collateral)
+    market.set_emode(BORROWER, aave.ETH_CORRELATED)
+    if p.lending.weth_borrowed:
+        market.borrow(BORROWER, weth, weth.units(p.lending.weth_borrowed))
+
+
+def _deploy_pools(world: World, p: WorldParams) -> None:
+    state, weth, wst = world.state, world.weth, world.wsteth
+    curve = amm.StableSwap.deploy(state, CURVE, ETH, [weth, wst], A=p.pools.curve_a, fee=p.pools.curve_fee,
+                                  admin_fee=p.pools.curve_admin_fee, rates=[None, "wsteth-steth"])
+    world.fund(weth, LP, weth.units(p.pools.curve_eth + 2 * p.pools.v2_weth) + weth.units(p.pools.curve_steth))
+    wst_amount = world.stake(LP, weth.units(p.pools.curve_steth))
+    curve.add_liquidity(LP, [weth.units(p.pools.curve_eth), wst_amount], 0)
+    amm.Factory.deploy(state, FACTORY, ETH)
+    router = amm.Router.deploy(state, ROUTER, ETH, factory=FACTORY)
+    v2_wst = world.stake(LP, weth.units(p.pools.v2_weth))
+    router.add_liquidity(LP, wst, weth, v2_wst, weth.units(p.pools.v2_weth), 0, 0, LP, state.now + 60)
+
+
+def _deploy_l2(world: World, p: WorldParams) -> None:
+    state = world.state
+    ManualFeed.deploy(state, "l2:eth-usd", L2, base="WETH", quote="USD", decimals=FEED_DECIMALS,
+                      answer=_usd(p.eth_usd))
+    b = world.bridge
+    b.deploy_rate_feed("l2:wsteth-steth", "wsteth-steth")
+    ManualFeed.deploy(state, "l2:steth-eth-peg", L2, base="stETH", quote="WETH", answer=WAD)
+    CompositeFeed.deploy(state, "l2:wsteth-eth", L2, first="l2:wsteth-steth", second="l2:steth-eth-peg")
+    CompositeFeed.deploy(state, "l2:wsteth-usd", L2, first="l2:wsteth-eth", second="l2:eth-usd",
+                         decimals=FEED_DECIMALS)
+    market = lending.Market.deploy(state, L2_MARKET, L2, treasury=TREASURY)
+    market.list_reserve(world.l2_weth, "l2:eth-usd", aave.WETH_STRATEGY, **aave.WETH)
+    market.list_reserve(world.l2_wsteth, "l2:wsteth-usd", aave.WSTETH_STRATEGY, **aave.WSTETH)
+    market.set_emode_category(aave.ETH_CORRELATED, **aave.ETH_CORRELATED_FIGURES)
+    if p.bridge.l2_weth:
+        world.fund(world.l2_weth, LENDER, world.l2_weth.units(p.bridge.l2_weth))
+        market.supply(LENDER, world.l2_weth, world.l2_weth.units(p.bridge.l2_weth))
+    if p.bridge.bridged_wsteth:
+        world.fund(world.weth, BORROWER, world.weth.units(p.bridge.bridged_wsteth))
+        amount = world.stake(BORROWER, world.weth.units(p.bridge.bridged_wsteth))
+        b.deposit(BORROWER, amount)
+        state.advance(p.bridge.deposit_latency)
+        b.relay()
+        market.supply(BORROWER, world.l2_wsteth, state.balance_of(world.l2_wsteth, BORROWER))
+    b.push_rate("l2:wsteth-steth")
+    state.advance(p.bridge.deposit_latency)
+    b.relay()
+
+
+def _deploy_governance(world: World, p: WorldParams) -> None:
+    state = world.state
+    ldo = state.add_token(ETH, "LDO")
+    state.mint(ldo, DAO, ldo.units(p.governance.supply))
+    governance.VotesToken.deploy(state, VOTES, ETH, underlying=ldo)
+    g = p.governance
+    governance.Governor.deploy(state, GOVERNOR, ETH, votes=VOTES, timelock=TIMELOCK,
+                               voting_delay=g.voting_delay_blocks, voting_period=g.voting_period_blocks,
+                               proposal_threshold=ldo.units(g.supply) // 1000, quorum_numerator=g.quorum_percent,
+                               timelock_delay=g.timelock_delay)
+
+
+def start_time(p: WorldParams) -> int:
+    """Unix seconds of ``p.start`` at 00:00 UTC."""
+    return int(datetime.fromisoformat(p.start).replace(tzinfo=timezone.utc).timestamp())
+
+
+def default(params: WorldParams | None = None, *, start: int | None = None) -> World:
+    """Build the default world (see the module docstring); ``start`` overrides the clock."""
+    p = params or WorldParams()
+    state = State(start_time=start_time(p) if start is None else start)
+    state.add_network(ETH, block_time=12)
+    state.add_network(L2, block_time=2)
+    for account in (TREASURY, DAO, LENDER, BORROWER, STAKERS, LP):
+        state.add_account(account)
+    weth = state.add_token(ETH, "WETH")
+    usdc = state.add_token(ETH, "USDC", 6)
+    l2_weth = state.add_token(L2, "WETH")
+    state.mint(weth, DAO, weth.units(1))
+    issuer = lst.Issuer.deploy(state, ISSUER, ETH, native=weth, funder=DAO, bootstrap=weth.units(1), treasury=TREASURY)
+    lst.Wrapper.deploy(state, WRAPPER, ETH, issuer=ISSUER)
+    lst.WithdrawalQueue.deploy(state, QUEUE, ETH, issuer=ISSUER)
+    wsteth = state.token(ETH, "wstETH")
+    bridge.L1TokenBridge.deploy(state, BRIDGE, ETH, canonical=wsteth, destination=L2, l2_address=BRIDGE_L2,
+                                fee_recipient=TREASURY, deposit_latency=p.bridge.deposit_latency,
+                                withdrawal_delay=p.bridge.withdrawal_delay)
+    world = World(state, p, weth, usdc, issuer.token, wsteth, l2_weth, state.token(L2, "wstETH"))
+    _deploy_issuer(world, p)
+    _deploy_feeds(state, p)
+    _deploy_market(world, p)
+    _deploy_pools(world, p)
+    _deploy_l2(world, p)
+    _deploy_governance(world, p)
+    rest = p.lst.staked_eth - (p.lending.background_wsteth + p.pools.curve_steth + p.pools.v2_weth
+                               + p.bridge.bridged_wsteth)
+    if rest > 0:
+        world.fund(weth, STAKERS, weth.units(rest))
+        issuer.submit(STAKERS, weth.units(rest))
+    issuer.deposit()
+    state.drain_events()
+    return world

@@ -1,0 +1,17 @@
+"""One default world per test session; each test works on its own fork."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstlab import worlds
+
+
+@pytest.fixture(scope="session")
+def base_world():
+    return worlds.default()
+
+
+@pytest.fixture
+def world(base_world):
+    return base_world.fork()
