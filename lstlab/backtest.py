@@ -71,6 +71,7 @@ def _pool_price(world: World) -> float:
 
 
 def _loop_liquidated(world: World, account: str) -> int:
+    """Liquidations of ``account`` in the events of this step (the log is drained each step)."""
     return sum(1 for e in world.state.events if isinstance(e, LiquidationCall) and e.user == account)
 
 
@@ -101,7 +102,7 @@ class Backtest:
         world.fund(world.weth, loop.account, equity)
         strategies.open_flash(world, loop.account, equity, leverage=loop.leverage, health=loop.health)
 
-    def _record(self, step: Step, contributed: dict[str, float], liquidated_before: int) -> dict[str, float]:
+    def _record(self, step: Step, contributed: dict[str, float]) -> dict[str, float]:
         world, account = self.world, self.loop.account
         f = strategies.figures(world, account)
         rate = world.issuer.st_per_token() / 1e18
@@ -112,7 +113,7 @@ class Backtest:
             "lst_rate": rate, "collateral_eth": f.collateral_eth, "debt_eth": f.debt_eth,
             "equity_eth": f.equity_eth, "equity_market_eth": market_collateral - f.debt_eth,
             "leverage": f.leverage, "health_factor": f.health_factor,
-            "loop_liquidated": float(_loop_liquidated(world, account) - liquidated_before),
+            "loop_liquidated": float(_loop_liquidated(world, account)),
             "borrow_apr": reserve.variable_borrow_rate / RAY, "staking_apr": step.staking_apr,
             "backing_ratio": float(world.bridge.backing().ratio),
             "bad_debt_eth": (reserve.bad_debt + reserve.deficit) / 1e18,
@@ -132,7 +133,7 @@ class Backtest:
         first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), self._apr(0))
         self._open(first)
         world.state.drain_events()
-        rows.append(self._record(first, {}, 0))
+        rows.append(self._record(first, {}))
         for i in range(1, len(seconds)):
             t = int(seconds[i])
             step = Step(i, t, t - int(seconds[i - 1]), float(eth[i]), float(ratio[i]), self._apr(i))
@@ -147,11 +148,13 @@ class Backtest:
                     contributed[key] = contributed.get(key, 0.0) + value
             if self.loop.band is not None and world.market.debt(self.loop.account, world.weth):
                 strategies.rebalance(world, self.loop.account, self.loop.band)
-            rows.append(self._record(step, contributed, 0))
+            rows.append(self._record(step, contributed))
             world.state.drain_events()
             if progress is not None:
                 progress(i + 1, len(seconds))
         metrics = pd.DataFrame(rows, index=frame.index)
+        extra = [c for c in metrics.columns if c not in rows[0]]
+        metrics[extra] = metrics[extra].fillna(0.0)  # an agent's metric is 0 on steps it did not report
         metrics.index.name = "time"
         summary = summarize(metrics)
         summary["loop_liquidations"] = int(metrics["loop_liquidated"].sum())

@@ -100,6 +100,6 @@ def run() -> None:
     sys.exit(main())
 
 
-from lstlab import commands  # noqa: E402,F401  (registers the commands on main_group)
+from lstlab import commands, scenario_commands  # noqa: E402,F401  (register the commands on main_group)
 
 __all__ = ["emit", "main", "main_group", "progress_bar", "run", "Path"]

@@ -15,7 +15,7 @@ Feeds (all ``chain`` feeds; the market prices in USD with 8 decimals, as Aave):
   The market's wstETH reserve reads one of the two (``params.lending.oracle``); switch with
   :meth:`World.set_oracle`.
 
-Governance: LDO (all minted to ``dao``) wraps into the votes token ``ldo:votes``; the
+Governance: LDO (all minted to ``dao``, wrapped and self-delegated) is the votes token ``ldo:votes``; the
 ``governor`` and its ``timelock`` follow OpenZeppelin's rules. Parameters stay settable
 directly (scenarios and probes need that) until :meth:`World.hand_parameters_to_governance`.
 """
@@ -260,7 +260,9 @@ def _deploy_governance(world: World, p: WorldParams) -> None:
     state = world.state
     ldo = state.add_token(ETH, "LDO")
     state.mint(ldo, DAO, ldo.units(p.governance.supply))
-    governance.VotesToken.deploy(state, VOTES, ETH, underlying=ldo)
+    votes = governance.VotesToken.deploy(state, VOTES, ETH, underlying=ldo)
+    votes.deposit_for(DAO, DAO, ldo.units(p.governance.supply))
+    votes.delegate(DAO, DAO)
     g = p.governance
     governance.Governor.deploy(state, GOVERNOR, ETH, votes=VOTES, timelock=TIMELOCK,
                                voting_delay=g.voting_delay_blocks, voting_period=g.voting_period_blocks,

@@ -1,0 +1,289 @@
+"""Scenario files: one TOML file describes a whole run, and a sweep varies it.
+
+Tables (every key optional; see ``lstlab/scenarios/*.toml`` for commented examples):
+
+- ``[world]``: :class:`lstlab.params.WorldParams` (``[world.lst]``, ``[world.lending]``...);
+- ``[strategy]``: the loop (``leverage`` or ``health``, ``equity_eth``, ``[strategy.band]``);
+- ``[agents]``: ``arbitrageur``, ``liquidator`` (booleans), ``loops`` (a seeded population);
+- ``[prices]``: ``source = "data"`` (``file`` relative to the scenario, default the shipped
+  data; ``start``, ``end``) or ``"synthetic"`` (``[prices.synthetic]``: days, volatility,
+  drift, ``[[prices.synthetic.depegs]]``...);
+- ``[[events]]``: scheduled ``slash``, ``bridge-exploit``, ``ramp-a``, ``governance`` at a
+  date (``at = "2022-06-10"``) or a day offset from the start (``at = 30``);
+- ``[run]``: ``oracle`` and ``seed``.
+
+Nothing in a file is executed; unknown keys, wrong types and impossible values are errors
+that name the file, line and key.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from lstlab.agents.scheduled import EventKind, ScheduledEvent, Scheduler
+from lstlab.backtest import Backtest, BacktestResult, LoopConfig
+from lstlab.errors import DataError, ScenarioError
+from lstlab.params import OracleMode, WorldParams
+from lstlab.prices import PriceTable, load_prices
+from lstlab.schema import build, load_toml
+from lstlab.strategies import Band
+from lstlab.synthetic import Depeg, SyntheticPath
+from lstlab.worlds import World, default
+
+
+@attrs.frozen
+class BandSpec:
+    low: float = 1.03
+    target: float = 1.06
+    high: float = 1.15
+
+
+@attrs.frozen
+class StrategySpec:
+    leverage: float | None = 5.0
+    health: float | None = None
+    equity_eth: float = 100.0
+    band: BandSpec | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.health is not None and self.leverage == 5.0:
+            object.__setattr__(self, "leverage", None)  # a health target replaces the default leverage
+        if (self.leverage is None) == (self.health is None):
+            raise ValueError("give exactly one of leverage or health")
+        if self.equity_eth <= 0:
+            raise ValueError(f"equity_eth must be positive, got {self.equity_eth}")
+
+
+@attrs.frozen
+class AgentsSpec:
+    arbitrageur: bool = True
+    liquidator: bool = True
+    loops: int = 0
+    """Extra seeded loop positions opened at the start (a population for the liquidator)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.loops < 0:
+            raise ValueError(f"loops must not be negative, got {self.loops}")
+
+
+@attrs.frozen
+class PricesSpec:
+    source: Literal["data", "synthetic"] = "data"
+    file: str | None = None
+    start: str | None = None
+    end: str | None = None
+    synthetic: SyntheticPath = SyntheticPath()
+
+
+@attrs.frozen
+class EventSpec:
+    kind: EventKind
+    at: float | str
+    operators: tuple[int, ...] = (0,)
+    validators: int = 0
+    amount: float = 0.0
+    recipient: str = "attacker"
+    target: str = ""
+    parameter: str = ""
+    value: int = 0
+    future_a: int = 0
+    ramp_days: float = 1.0
+
+
+@attrs.frozen
+class RunSettings:
+    oracle: OracleMode = "exchange-rate"
+    seed: int = 0
+
+
+@attrs.frozen
+class Scenario:
+    name: str = "scenario"
+    description: str = ""
+    world: WorldParams = WorldParams()
+    strategy: StrategySpec = StrategySpec()
+    agents: AgentsSpec = AgentsSpec()
+    prices: PricesSpec = PricesSpec()
+    events: tuple[EventSpec, ...] = ()
+    run: RunSettings = RunSettings()
+    base_dir: str = "."
+    """Directory that relative ``prices.file`` paths are resolved against (not a TOML key)."""
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Parse and check a scenario file (see the module docstring)."""
+    data, source = load_toml(path)
+    if "base_dir" in data:
+        raise ScenarioError(f"{source.where('base_dir')}: unknown key 'base_dir'")
+    scenario = build(Scenario, data, source)
+    scenario = attrs.evolve(scenario, base_dir=str(Path(path).resolve().parent))
+    try:
+        check_events(scenario, price_table(scenario, scenario.run.seed))
+    except (ScenarioError, DataError) as exc:
+        raise ScenarioError(f"{source.name}: {exc.message}") from None
+    return scenario
+
+
+def price_table(scenario: Scenario, seed: int) -> PriceTable:
+    """The scenario's prices: its data file (or the shipped data) or its synthetic path."""
+    p = scenario.prices
+    if p.source == "synthetic":
+        return p.synthetic.table(seed)
+    from lstlab.data import default_path
+
+    file = default_path() if p.file is None else str(Path(scenario.base_dir) / p.file)
+    return load_prices(file, start=p.start, end=p.end)
+
+
+def _event_time(event: EventSpec, table: PriceTable) -> int:
+    start = int(table.seconds[0])
+    if isinstance(event.at, str):
+        try:
+            return int(pd.Timestamp(event.at, tz="UTC").timestamp())
+        except ValueError:
+            raise ScenarioError(f"event at {event.at!r} is not a date") from None
+    return start + int(round(event.at * 86_400))
+
+
+def check_events(scenario: Scenario, table: PriceTable) -> tuple[ScheduledEvent, ...]:
+    """Resolve event times; an event before the start or after the end is an error."""
+    start, end = int(table.seconds[0]), int(table.seconds[-1])
+    events = []
+    for i, spec in enumerate(scenario.events):
+        at = _event_time(spec, table)
+        if not start <= at <= end:
+            raise ScenarioError(
+                f"events[{i}] ({spec.kind}) at {pd.Timestamp(at, unit='s', tz='UTC')} is outside the prices "
+                f"({pd.Timestamp(start, unit='s', tz='UTC')} .. {pd.Timestamp(end, unit='s', tz='UTC')})"
+            )
+        if spec.kind == "governance" and not (spec.target and spec.parameter):
+            raise ScenarioError(f"events[{i}]: a governance event needs target and parameter")
+        fields = {f.name for f in attrs.fields(ScheduledEvent)} - {"at"}
+        events.append(ScheduledEvent(at=at, **{k: getattr(spec, k) for k in fields}))
+    return tuple(events)
+
+
+ALIASES = {
+    "leverage": "strategy.leverage",
+    "health": "strategy.health",
+    "equity": "strategy.equity_eth",
+    "volatility": "prices.synthetic.volatility",
+    "drift": "prices.synthetic.drift",
+    "depeg": "prices.synthetic.depegs.depth",
+    "staking_apr": "world.lst.staking_apr",
+}
+
+
+def _set(obj: Any, path: list[str], value: float, full: str) -> Any:
+    if isinstance(obj, tuple):
+        return tuple(_set(item, path, value, full) for item in obj)
+    if not attrs.has(type(obj)) or not path:
+        raise ScenarioError(f"cannot sweep {full!r}: not a scenario parameter")
+    fields = {f.name: f for f in attrs.fields(type(obj))}
+    name = path[0]
+    if name not in fields or name == "base_dir":
+        raise ScenarioError(f"cannot sweep {full!r}: {name!r} is not one of {', '.join(sorted(fields))}")
+    current = getattr(obj, name)
+    if isinstance(current, tuple) and not current:
+        raise ScenarioError(f"cannot sweep {full!r}: the scenario has no {name} to vary")
+    if len(path) > 1:
+        return attrs.evolve(obj, **{name: _set(current, path[1:], value, full)})
+    new: Any = value
+    if isinstance(current, int) and not isinstance(current, bool):
+        if value != int(value):
+            raise ScenarioError(f"{full} takes integers, got {value}")
+        new = int(value)
+    changes = {name: new}
+    if full.endswith("strategy.leverage"):
+        changes["health"] = None
+    elif full.endswith("strategy.health"):
+        changes["leverage"] = None
+    try:
+        return attrs.evolve(obj, **changes)
+    except (ValueError, DataError) as exc:
+        raise ScenarioError(f"{full} = {value}: {exc}") from None
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario:
+    """The scenario with each ``key = value`` applied (an alias or a dotted path)."""
+    for key, value in overrides.items():
+        path = ALIASES.get(key, key)
+        scenario = _set(scenario, path.split("."), value, path)
+    return scenario
+
+
+_WORLDS: dict[tuple[str, int], World] = {}
+
+
+def base_world(params: WorldParams, start: int) -> World:
+    """A pristine world per (parameters, start time), built once per process; never mutated."""
+    key = (repr(params), start)
+    world = _WORLDS.get(key)
+    if world is None:
+        if len(_WORLDS) > 8:
+            _WORLDS.clear()
+        world = _WORLDS[key] = default(params, start=start)
+    return world
+
+
+def _agents(scenario: Scenario, world: World, events: tuple[ScheduledEvent, ...], seed: int) -> list[Any]:
+    agents: list[Any] = []
+    if events:
+        agents.append(Scheduler(events))
+    if scenario.agents.loops:
+        from lstlab.agents.population import loop_population
+
+        loop_population(world, scenario.agents.loops, seed)
+    if scenario.agents.arbitrageur:
+        from lstlab.agents.arbitrageur import Arbitrageur
+
+        agents.append(Arbitrageur.create(world))
+    if scenario.agents.liquidator:
+        from lstlab.agents.liquidator import Liquidator
+
+        agents.append(Liquidator.create(world))
+    return agents
+
+
+def run_scenario(scenario: Scenario, seed: int | None = None,
+                 progress: Any = None) -> BacktestResult:
+    """Run one scenario (its own seed unless given) on a fork of a cached world."""
+    seed = scenario.run.seed if seed is None else seed
+    table = price_table(scenario, seed)
+    events = check_events(scenario, table)
+    world = base_world(scenario.world, int(table.seconds[0])).fork()
+    s = scenario.strategy
+    band = None if s.band is None else Band(s.band.low, s.band.high, s.band.target)
+    loop = LoopConfig(leverage=s.leverage, health=s.health, equity_eth=s.equity_eth, band=band)
+    agents = _agents(scenario, world, events, seed)
+    return Backtest(table, loop, world=world, oracle=scenario.run.oracle, agents=agents,
+                    world_params=scenario.world).run(progress)
+
+
+def summary_row(result: BacktestResult) -> dict[str, float]:
+    """The figures a sweep keeps per run."""
+    metrics = result.metrics
+    liquidated = metrics["loop_liquidated"].to_numpy() > 0
+    first = float(np.argmax(liquidated)) if liquidated.any() else math.nan
+    days = (metrics.index - metrics.index[0]).total_seconds().to_numpy() / 86_400
+    s = result.summary
+    return {
+        "net_apy": float(s["net_apy"]),
+        "net_return": float(s["net_return"]),
+        "min_health_factor": float(s["min_health_factor"]),
+        "max_drawdown": float(s["max_drawdown"]),
+        "loop_liquidations": float(s["loop_liquidations"]),
+        "liquidations": float(s["liquidations"]),
+        "liquidated_debt_eth": float(s["liquidated_debt_eth"]),
+        "bad_debt_eth": float(s["bad_debt_eth"]),
+        "days_to_first_liquidation": float(days[int(first)]) if not math.isnan(first) else math.nan,
+    }
+
+
+__all__ = ["Depeg", "Scenario", "load_scenario", "run_scenario", "summary_row", "with_overrides"]

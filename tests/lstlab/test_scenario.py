@@ -1,0 +1,117 @@
+"""Scenario files: the shipped examples, strict errors, scheduled events, isolated runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+
+from lstlab import scenario as sc
+from lstlab.errors import ScenarioError
+
+EXAMPLES = Path(sc.__file__).parent / "scenarios"
+
+
+def _quiet(s):
+    """The scenario without agents (fast; the agents have their own tests)."""
+    return attrs.evolve(s, agents=attrs.evolve(s.agents, arbitrageur=False, liquidator=False, loops=0))
+
+
+@pytest.mark.parametrize("name", ["june-2022-depeg", "slashing", "bridge-exploit", "governance-lt"])
+def test_examples_load(name):
+    s = sc.load_scenario(EXAMPLES / f"{name}.toml")
+    assert s.name and s.description
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    return path
+
+
+SYNTH = '[prices]\nsource = "synthetic"\n[prices.synthetic]\ndays = 20\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("levrage = 3\n", "s.toml:1: unknown key 'levrage'"),
+        ("[strategy]\nleverage = \"high\"\n", "s.toml:2: strategy.leverage must be a number"),
+        (SYNTH + "volatility = -0.2\n", "volatility -0.2 must not be negative"),
+        (SYNTH + "[[prices.synthetic.depegs]]\nstart_day = 40\ndepth = 0.1\n", "after the path ends"),
+        (SYNTH + "[[events]]\nkind = \"slash\"\nat = 25\n", "events[0] (slash)"),
+        (SYNTH + "[[events]]\nkind = \"meteor\"\nat = 5\n", "is not one of 'slash'"),
+        ("[run]\noracle = \"chainlink\"\n", "s.toml:2: run.oracle = 'chainlink'"),
+        ("[world.lending]\nweth_borrowed = -5\n", "weth_borrowed must not be negative"),
+        ("[strategy]\nleverage = 4.0\nhealth = 1.1\n", "exactly one of leverage or health"),
+    ],
+)
+def test_bad_files_name_the_key(tmp_path, text, message):
+    with pytest.raises(ScenarioError) as info:
+        sc.load_scenario(_write(tmp_path, text))
+    assert message in str(info.value)
+
+
+def test_data_file_with_gap_reported_and_nan_rejected(tmp_path):
+    csv = tmp_path / "p.csv"
+    csv.write_text("date,eth_usd,steth_eth\n2022-01-01,3000,1\n2022-01-02,3000,\n")
+    with pytest.raises(ScenarioError, match="'steth_eth' is NaN or not a number at row 3"):
+        sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
+    csv.write_text("date,eth_usd,steth_eth\n2022-01-01,3000,1\n2022-01-02,3000,1\n2022-01-09,3000,1\n")
+    s = sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
+    assert sc.price_table(s, 0).quality.gaps != ()
+
+
+def test_slashing_event_lands_on_its_day():
+    """Operators 0-4 slashed on day 30: the rate falls that day and not before."""
+    result = sc.run_scenario(_quiet(sc.load_scenario(EXAMPLES / "slashing.toml")))
+    rate = result.metrics["lst_rate"].to_numpy()
+    assert rate[29] > rate[28] and rate[30] < rate[29] * 0.98
+    assert result.metrics["slashed_eth"].iloc[30] > 0 and result.metrics["slashed_eth"].iloc[29] == 0
+
+
+def test_bridge_exploit_backing_ratio_exact():
+    """20,000 unbacked on 50,000 backed: backing = 50,000 / 70,000 from day 10 on."""
+    result = sc.run_scenario(_quiet(sc.load_scenario(EXAMPLES / "bridge-exploit.toml")))
+    backing = result.metrics["backing_ratio"].to_numpy()
+    assert backing[9] == 1.0 and backing[10] == 50_000 / 70_000 and backing[-1] == 50_000 / 70_000
+
+
+def test_governance_change_lands_after_its_delays():
+    """Proposed on day 2: 1 day of delay, 7 days of voting, 2 days of timelock -> day 13."""
+    result = sc.run_scenario(_quiet(sc.load_scenario(EXAMPLES / "governance-lt.toml")))
+    hf = result.metrics["health_factor"].to_numpy()
+    executed = result.metrics["proposals_executed"].fillna(0).to_numpy()
+    day = int(executed.nonzero()[0][0])
+    assert day == 13 and executed.sum() == 1
+    assert hf[day - 1] == pytest.approx(13 * 0.95 / 12, rel=2e-3)
+    assert hf[day] == pytest.approx(13 * 0.93 / 12, rel=2e-3)
+
+
+def test_runs_never_share_state():
+    """A run that slashes its world leaves the cached base world, and the next run, untouched."""
+    s = _quiet(sc.load_scenario(EXAMPLES / "slashing.toml"))
+    table = sc.price_table(s, s.run.seed)
+    base = sc.base_world(s.world, int(table.seconds[0]))
+    before = base.state.digest()
+    first = sc.run_scenario(s)
+    assert base.state.digest() == before
+    calm = attrs.evolve(s, events=())
+    second = sc.run_scenario(calm)
+    assert second.metrics["lst_rate"].min() >= 1.0 > first.metrics["lst_rate"].min()
+    again = sc.run_scenario(s)
+    assert again.metrics.equals(first.metrics)
+
+
+def test_overrides_and_aliases():
+    s = sc.load_scenario(EXAMPLES / "slashing.toml")
+    t = sc.with_overrides(s, {"leverage": 3.0, "volatility": 0.2, "world.pools.curve_a": 50.0})
+    assert (t.strategy.leverage, t.prices.synthetic.volatility, t.world.pools.curve_a) == (3.0, 0.2, 50)
+    assert isinstance(t.world.pools.curve_a, int)
+    with pytest.raises(ScenarioError, match="not one of"):
+        sc.with_overrides(s, {"world.pools.colour": 1.0})
+    with pytest.raises(ScenarioError, match="integers"):
+        sc.with_overrides(s, {"world.pools.curve_a": 50.5})
+    with pytest.raises(ScenarioError, match="no depegs"):
+        sc.with_overrides(s, {"depeg": 0.1})
