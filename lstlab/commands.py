@@ -3,6 +3,7 @@ their own modules and register here too)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -183,7 +184,9 @@ def graph(fmt, out) -> None:
         for _, data in g.nodes(data=True):
             for key, value in list(data.items()):
                 data[key] = str(value) if not isinstance(value, (str, float, bool)) else value
-        text = "\n".join(nx.generate_graphml(g))
+        buffer = io.BytesIO()
+        nx.write_graphml(g, buffer)
+        text = buffer.getvalue().decode()
     if out:
         Path(out).write_text(text)
         click.echo(f"wrote {out}", err=True)

@@ -1,0 +1,81 @@
+"""The command line: one-line errors with a non-zero exit, never a traceback; JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lstlab.cli import main
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        (None, "does not exist"),
+        ("date,eth\n2022-01-01,1\n", "lacks column(s) eth_usd, steth_eth"),
+        ("date,eth_usd,steth_eth\n2022-01-02,1,1\n2022-01-01,1,1\n", "not strictly increasing"),
+        ("date,eth_usd,steth_eth\n2022-01-01,1,nan\n2022-01-02,1,1\n", "NaN"),
+    ],
+    ids=["missing-file", "wrong-columns", "non-monotonic", "nan"],
+)
+def test_backtest_bad_data(tmp_path, capsys, csv, message):
+    path = tmp_path / "prices.csv"
+    if csv is not None:
+        path.write_text(csv)
+    code, out, err = _run(capsys, "backtest", "--data", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+
+
+def test_leverage_above_maximum(capsys):
+    code, _, err = _run(capsys, "loop", "--leverage", "15")
+    assert code == 2 and err.count("\n") == 1 and "outside [1, 14.2857)" in err
+
+
+def test_usage_errors_are_one_line(capsys):
+    code, _, err = _run(capsys, "backtest", "--leverage", "high")
+    assert code == 2 and err.count("\n") == 1 and "'high' is not a valid float" in err
+    code, _, err = _run(capsys, "run", "/nonexistent.toml")
+    assert code == 2 and err == "error: scenario file '/nonexistent.toml' does not exist\n"
+
+
+def test_loop_json(capsys):
+    code, out, _ = _run(capsys, "loop", "--leverage", "4", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["figures"]["health factor"]["closed_form"] == pytest.approx(4 * 0.95 / 3)
+    assert data["figures"]["health factor"]["simulated"] == pytest.approx(4 * 0.95 / 3, rel=1e-3)
+
+
+def test_backtest_writes_outputs(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, out, _ = _run(capsys, "backtest", "--start", "2022-06-01", "--end", "2022-06-30", "--no-agents",
+                        "--out", str(out_dir), "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["steps"] == 30
+    assert {p.name for p in out_dir.iterdir()} >= {"metrics.csv", "report.html", "summary.json", "health.png"}
+
+
+def test_console_script_never_prints_a_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,eth_usd,steth_eth\n2022-01-01,1,1\n2022-01-01,1,1\n")
+    proc = subprocess.run([sys.executable, "-c", "from lstlab.cli import run; run()", "backtest", "--data", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_graph_formats(tmp_path, capsys):
+    code, out, _ = _run(capsys, "graph")
+    data = json.loads(out)
+    assert code == 0 and any(n["id"] == "aave" for n in data["nodes"])
+    code, _, _ = _run(capsys, "graph", "--format", "graphml", "--out", str(tmp_path / "g.graphml"))
+    assert code == 0 and (tmp_path / "g.graphml").read_text().startswith("<?xml")
