@@ -11,9 +11,7 @@ transaction cost one branch and the log never grows without bound.
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from chain.errors import InvalidSnapshot
 
@@ -24,9 +22,10 @@ APPENDED: Any = object()
 """Marks a ``list.append``; undo pops the last item."""
 
 
-@attrs.frozen
-class Snapshot:
-    """A position in one journal: the depth of the snapshot and the log length it marks."""
+class Snapshot(NamedTuple):
+    """A position in one journal: the depth of the snapshot and the log length it marks.
+
+    A named tuple (immutable, and cheap to build on every transaction)."""
 
     journal_id: int
     depth: int
@@ -51,6 +50,33 @@ class Journal:
         self.marks.append(len(self.entries))
         return Snapshot(self._id, len(self.marks) - 1, len(self.entries))
 
+    def open(self) -> int:
+        """Open an anonymous snapshot; returns its depth (for transactions, which close it)."""
+        marks = self.marks
+        marks.append(len(self.entries))
+        return len(marks) - 1
+
+    def close(self, depth: int, keep: bool) -> None:
+        """Close the snapshot at ``depth`` (and later ones), keeping or undoing its writes."""
+        if keep:
+            del self.marks[depth:]
+            if not self.marks:
+                self.entries.clear()
+        else:
+            self._undo_to(self.marks[depth])
+            del self.marks[depth:]
+
+    def _undo_to(self, position: int) -> None:
+        entries = self.entries
+        while len(entries) > position:
+            container, key, old = entries.pop()
+            if key is APPENDED:
+                container.pop()
+            elif old is MISSING:
+                del container[key]
+            else:
+                container[key] = old
+
     def _check(self, snap: Snapshot) -> None:
         if (
             snap.journal_id != self._id
@@ -65,15 +91,7 @@ class Journal:
     def revert(self, snap: Snapshot) -> None:
         """Undo every write since ``snap`` and close it and every snapshot opened after it."""
         self._check(snap)
-        entries = self.entries
-        while len(entries) > snap.position:
-            container, key, old = entries.pop()
-            if key is APPENDED:
-                container.pop()
-            elif old is MISSING:
-                del container[key]
-            else:
-                container[key] = old
+        self._undo_to(snap.position)
         del self.marks[snap.depth :]
 
     def commit(self, snap: Snapshot) -> None:

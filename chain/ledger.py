@@ -91,8 +91,10 @@ class Ledger:
         if type(amount) is not int or amount < 0 or amount > UINT256_MAX:
             check_amount(amount)
         book = self._book(token)
-        self._check_holder(src, token)
-        self._check_holder(dst, token)
+        home = self._home
+        if home.get(src, _UNKNOWN) is not None or home.get(dst, _UNKNOWN) is not None:
+            self._check_holder(src, token)  # a contract or an unknown address: check both fully
+            self._check_holder(dst, token)
         src_balance = book.get(src, 0)
         if src_balance < amount:
             raise InsufficientBalance(

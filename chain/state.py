@@ -40,7 +40,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _Tx:
     """Context manager of :meth:`State.tx` (a class, not a generator: it is on hot paths)."""
 
-    __slots__ = ("_state", "_sender", "_snap")
+    __slots__ = ("_state", "_sender", "_depth")
 
     def __init__(self, state: State, sender: str | None) -> None:
         self._state = state
@@ -48,17 +48,15 @@ class _Tx:
 
     def __enter__(self) -> State:
         state = self._state
-        self._snap = state._journal.snapshot()
+        self._depth = state._journal.open()
         state._senders.append(self._sender)
         return state
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         state = self._state
         state._senders.pop()
-        if exc_type is None:
-            state._journal.commit(self._snap)
-        else:
-            state._journal.revert(self._snap)
+        state._journal.close(self._depth, exc_type is None)
+        if exc_type is not None:
             state._version += 1
         return False
 
@@ -66,20 +64,20 @@ class _Tx:
 class _Atomic:
     """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error."""
 
-    __slots__ = ("_state", "_snap")
+    __slots__ = ("_state", "_depth")
 
     def __init__(self, state: State) -> None:
         self._state = state
 
     def __enter__(self) -> State:
-        self._snap = self._state._journal.snapshot()
+        self._depth = self._state._journal.open()
         return self._state
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        if exc_type is None:
-            self._state._journal.commit(self._snap)
-        else:
-            self._state.revert(self._snap)
+        state = self._state
+        state._journal.close(self._depth, exc_type is None)
+        if exc_type is not None:
+            state._version += 1
         return False
 
 
