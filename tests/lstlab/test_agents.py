@@ -1,0 +1,217 @@
+"""Arbitrageur, liquidator and populations on forks of the default world."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from amm import profit_maximizing_trade
+from chain import WAD
+from chain.fixedpoint import percent_mul
+from lending import health_factors_exact
+from lstlab import probe
+from lstlab.agents import Arbitrageur, Liquidator, Step, l2_borrowers, loop_population, stakers
+from lstlab.agents.arbitrageur import PRICE_TOLERANCE, STEP, WETH_I, WSTETH_I, protocol_rate
+
+
+def _step(world, steth_eth: float) -> Step:
+    return Step(0, world.state.now, 0, 1719.0, steth_eth, 0.035)
+
+
+def _value(world, account: str, ref: int) -> int:
+    """Holdings of ``account`` in WETH wei x WAD, wstETH at ``ref``."""
+    state = world.state
+    return state.balance_of(world.weth, account) * WAD + state.balance_of(world.wsteth, account) * ref
+
+
+def _marginal(world, i: int, j: int) -> int:
+    """Output of the next STEP of coin i, wad of j per i."""
+    return world.curve.get_dy(i, j, STEP) * WAD // STEP
+
+
+# --- arbitrageur ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steth_eth", [0.995, 1.004])
+def test_arbitrageur_moves_curve_to_the_reference(world, steth_eth):
+    """Below the pool's price it sells wstETH, above it buys; afterwards the pool's marginal
+    bid/ask brackets the reference and the side it traded sits within PRICE_TOLERANCE of it;
+    the trade's profit valued at the reference is what it reported and positive."""
+    arb = Arbitrageur(weth_inventory=200_000 * WAD, wsteth_inventory=200_000 * WAD, venues=("curve",))
+    arb.fund(world)
+    ref = arb.reference(world, steth_eth)
+    before = _value(world, "arb", ref)
+    done = arb.arbitrage(world, ref)
+    assert done.trades >= 1
+    assert 0 <= (_value(world, "arb", ref) - before) // WAD - done.profit < done.trades
+    assert done.profit > 0
+    bid = _marginal(world, WSTETH_I, WETH_I)
+    ask = WAD * WAD // _marginal(world, WETH_I, WSTETH_I)
+    assert bid <= ref * (1 + PRICE_TOLERANCE) and ask >= ref * (1 - PRICE_TOLERANCE)
+    moved = bid if steth_eth < 1 else ask
+    assert abs(moved / ref - 1) <= PRICE_TOLERANCE
+    assert arb.arbitrage(world, ref).trades == 0
+
+
+@pytest.mark.parametrize("steth_eth", [0.99, 1.01])
+def test_arbitrageur_moves_v2_to_the_closed_form_optimum(world, steth_eth):
+    arb = Arbitrageur(venues=("v2",))
+    arb.fund(world)
+    ref = arb.reference(world, steth_eth)
+    before = _value(world, "arb", ref)
+    done = arb.arbitrage(world, ref)
+    assert done.trades == 1 and done.profit == (_value(world, "arb", ref) - before) // WAD > 0
+    r_wst, r_weth = world.router.reserves_for(world.wsteth, world.weth)
+    assert profit_maximizing_trade(r_wst, r_weth, ref) == 0
+    assert profit_maximizing_trade(r_weth, r_wst, WAD * WAD // ref) == 0
+    assert abs(r_weth * WAD / r_wst / ref - 1) < 0.0031  # within the 0.3% fee band
+
+
+def test_arbitrageur_never_trades_below_its_gas_cost(world):
+    arb = Arbitrageur(gas_wei=10**6 * WAD)
+    arb.fund(world)
+    digest = world.state.digest()
+    metrics = arb.act(world, _step(world, 0.99))
+    assert metrics["arb_trades"] == 0 and metrics["arb_profit_eth"] == 0
+    assert world.state.digest() == digest
+
+
+def test_arbitrageur_act_reports_the_pool_prices(world):
+    arb = Arbitrageur.create(world, wsteth_inventory=200_000 * WAD)
+    metrics = arb.act(world, _step(world, 0.995))
+    assert metrics["arb_trades"] >= 2 and metrics["arb_profit_eth"] > 0
+    assert metrics["curve_steth_eth"] == pytest.approx(0.995 / (1 - 0.0004), abs=2e-5)
+    assert metrics["v2_steth_eth"] == pytest.approx(0.995, rel=0.0031)
+
+
+def test_lst_arbitrage_buys_below_par_and_queues_redemptions(world):
+    """The pool sold 2% below the rate: with a 10 bps band the arbitrageur buys wstETH until
+    the marginal ask is back within the band and queues it for redemption."""
+    probe.depeg_pool(world, 0.02)
+    arb = Arbitrageur(lst_band_bps=10, weth_inventory=1_000_000 * WAD)
+    arb.fund(world)
+    rate = protocol_rate(world)
+    done = arb.lst_arbitrage(world)
+    assert done.trades >= 1 and done.requests >= 1 and done.profit > 0
+    owned = [r for k, r in world.queue._records().items() if k[0] == "request" and r.owner == "arb"]
+    assert len(owned) == done.requests
+    ask = WAD * WAD // _marginal(world, WETH_I, WSTETH_I)
+    assert abs(ask / (rate * 9990 // 10_000) - 1) <= PRICE_TOLERANCE
+
+
+def test_lst_arbitrage_mints_above_par(world):
+    arb = Arbitrageur(lst_band_bps=10, weth_inventory=200_000 * WAD, wsteth_inventory=0)
+    arb.fund(world)
+    world.fund(world.weth, "whale", 60_000 * WAD)
+    world.curve.exchange("whale", WETH_I, WSTETH_I, 60_000 * WAD, 0)  # the pool above par
+    supply = world.issuer.total_shares()
+    done = arb.lst_arbitrage(world)
+    assert done.trades >= 1 and done.profit > 0
+    assert world.issuer.total_shares() > supply
+    bid = _marginal(world, WSTETH_I, WETH_I)
+    assert abs(bid / (protocol_rate(world) * 10_010 // 10_000) - 1) <= PRICE_TOLERANCE
+
+
+# --- liquidator ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stressed(world):
+    """20 loops at 8-13x, the market pricing wstETH at market, stETH/ETH marked 5% down (the
+    pool stays at par, so every liquidation pays)."""
+    accounts = loop_population(world, 20, 3, leverage=(8.0, 13.0), equity=(5.0, 50.0))
+    world.set_oracle("market")
+    world.set_prices(1719.0, 0.95)
+    return world, accounts
+
+
+def test_liquidator_takes_exactly_the_positions_below_one(stressed):
+    world, accounts = stressed
+    exact = health_factors_exact(world.market)
+    below = {u for u, hf in exact.items() if hf < WAD}
+    healthy = [u for u in accounts if exact[u] >= WAD]
+    assert below and healthy
+    untouched = {u: world.market.position(u) for u in healthy}
+    sweep = Liquidator(max_passes=1).sweep(world)
+    assert {x.user for x in sweep.liquidations} == below
+    assert {u: world.market.position(u) for u in healthy} == untouched
+    assert all(x.profit > 0 for x in sweep.liquidations)
+
+
+def test_liquidation_profit_is_bonus_less_premium_and_slippage(stressed, base_world):
+    """Replay one liquidation by hand on a twin fork: pay the debt with funded WETH, sell the
+    seized wstETH on the same venue; profit = proceeds - debt - 5 bps flash premium."""
+    world, _ = stressed
+    twin = world.fork()
+    user = min(u for u, hf in health_factors_exact(world.market).items() if hf < WAD)
+    done = Liquidator().liquidate(world, user)
+    assert done is not None and done.venue == "curve"
+    twin.fund(twin.weth, "hand", done.debt_repaid)
+    seized = twin.market.liquidate("hand", user, twin.wsteth, twin.weth, done.debt_repaid)
+    proceeds = twin.curve.exchange("hand", WSTETH_I, WETH_I, seized.collateral, 0)
+    assert seized.collateral == done.collateral_seized and proceeds == done.weth_received
+    assert done.premium == percent_mul(done.debt_repaid, 5)
+    assert done.profit == proceeds - done.debt_repaid - done.premium
+    # the bonus: 1% of the debt in collateral at the feed price, less the 10% protocol share of it
+    price = twin.market.price(twin.wsteth) / twin.market.price(twin.weth)
+    assert seized.collateral * price / done.debt_repaid == pytest.approx(1.009, rel=1e-9)
+
+
+def test_unprofitable_liquidations_are_not_executed(stressed):
+    world, _ = stressed
+    liquidator = Liquidator(gas_wei=10**6 * WAD)
+    liquidator.fund(world)
+    digest = world.state.digest()
+    sweep = liquidator.sweep(world)
+    assert sweep.count == 0 and world.state.digest() == digest
+
+
+def test_profitability_splits_the_candidates(stressed):
+    """With gas between two profit levels, only the liquidations above it run."""
+    world, _ = stressed
+    users = sorted(u for u, hf in health_factors_exact(world.market).items() if hf < WAD)
+    profits = {u: Liquidator().liquidate(world.fork(), u).profit for u in users}
+    ordered = sorted(profits.values())
+    _, k = max((b - a, k) for k, (a, b) in enumerate(itertools.pairwise(ordered)))
+    gas = (ordered[k] + ordered[k + 1]) // 2
+    sweep = Liquidator(gas_wei=gas, max_passes=1).sweep(world)
+    assert {x.user for x in sweep.liquidations} == {u for u, p in profits.items() if p > gas}
+
+
+def test_liquidator_act_metrics(stressed):
+    world, _ = stressed
+    liquidator = Liquidator.create(world)
+    metrics = liquidator.act(world, _step(world, 0.95))
+    assert metrics["liquidations"] > 0
+    assert metrics["liq_collateral_sold_eth"] > metrics["liquidated_debt_eth"] > 0
+    assert metrics["liq_profit_eth"] > 0 and metrics["liq_bad_debt_eth"] == 0
+    assert liquidator.act(world, _step(world, 0.95))["liquidations"] == 0
+
+
+# --- populations -------------------------------------------------------------------------
+
+
+def test_loop_population_is_deterministic_per_seed(base_world):
+    a, b, c = base_world.fork(), base_world.fork(), base_world.fork()
+    names = loop_population(a, 12, 5)
+    assert loop_population(b, 12, 5) == names
+    loop_population(c, 12, 6)
+    assert [a.market.position(u) for u in names] == [b.market.position(u) for u in names]
+    assert [a.market.position(u) for u in names] != [c.market.position(u) for u in names]
+    assert a.state.digest() == b.state.digest() != c.state.digest()
+
+
+def test_stakers_hold_what_they_staked(world):
+    names = stakers(world, 5, 1, amount=(1.0, 2.0))
+    held = [world.state.balance_of(world.wsteth, u) for u in names]
+    assert all(WAD <= h <= 2 * WAD for h in held)  # rate 1 in the default world
+    assert names == [f"staker-{k:05d}" for k in range(5)]
+
+
+def test_l2_borrowers_are_deterministic_and_in_band(base_world):
+    a, b = base_world.fork(), base_world.fork()
+    names = l2_borrowers(a, 4, 9, health=(1.1, 1.3))
+    assert l2_borrowers(b, 4, 9, health=(1.1, 1.3)) == names
+    assert a.state.digest() == b.state.digest()
+    assert all(1.1 <= a.l2_market.health_factor(u) / WAD <= 1.3 + 1e-9 for u in names)

@@ -1,0 +1,177 @@
+"""Probe: thresholds by bisection against the closed forms, cascades, dependency paths."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from chain import WAD
+from lstlab import closed_form, probe, worlds
+from lstlab.agents import l2_borrowers, loop_population
+from lstlab.errors import StrategyError
+from lstlab.params import PoolParams, WorldParams
+
+AGREE = 1e-9
+"""Bisection vs closed form: both exact on integers; they differ by the composite feeds'
+floor to 8 decimals of USD (about 1e-11 relative here)."""
+
+
+@pytest.fixture(scope="module")
+def loops_world():
+    world = worlds.default()
+    accounts = loop_population(world, 4, 11, leverage=(3.0, 12.0))
+    return world, accounts
+
+
+@pytest.fixture(scope="module")
+def shallow_world():
+    """A 3,000 + 3,000 StableSwap pool and 40 loops at 8-13x: liquidations move the pool."""
+    world = worlds.default(WorldParams(pools=PoolParams(curve_eth=3000, curve_steth=3000)))
+    loop_population(world, 40, 7, leverage=(8.0, 13.0), equity=(10.0, 30.0))
+    return world
+
+
+def _mode(world, mode):
+    fork = world.fork()
+    fork.set_oracle(mode)
+    return fork
+
+
+@pytest.mark.parametrize("mode", ["exchange-rate", "market"])
+def test_thresholds_agree_with_closed_form(loops_world, mode):
+    base, accounts = loops_world
+    world = _mode(base, mode)
+    digest = world.state.digest()
+    table = probe.thresholds(world, accounts)
+    assert world.state.digest() == digest
+    assert list(table.columns) == ["account", "factor", "threshold_bisection", "threshold_closed_form", "current"]
+    assert len(table) == 3 * len(accounts)
+    by = {f: t for f, t in table.groupby("factor")}
+    # ETH/USD moves collateral and debt alike for a wstETH/WETH loop: no threshold
+    assert by["eth-usd"].threshold_bisection.isna().all() and by["eth-usd"].threshold_closed_form.isna().all()
+    rate = by["lst-rate"]
+    assert ((rate.threshold_bisection / rate.threshold_closed_form - 1).abs() < AGREE).all()
+    ratio = by["steth-eth"]
+    if mode == "market":
+        assert ((ratio.threshold_bisection / ratio.threshold_closed_form - 1).abs() < AGREE).all()
+        # the rate and the market ratio enter the wstETH price as one product
+        assert ((ratio.threshold_bisection.values / rate.threshold_bisection.values - 1) < AGREE).all()
+    else:
+        assert ratio.threshold_bisection.isna().all() and ratio.threshold_closed_form.isna().all()
+
+
+def test_threshold_matches_the_loop_closed_form(loops_world):
+    """Opened at par with rate 1: the rate threshold is (L - 1) / (L x LT), LT = 95%."""
+    world, accounts = loops_world
+    for user in accounts:
+        found = probe.bisect_threshold(world, user, "lst-rate") / WAD
+        m = world.market
+        leverage = m.supplied(user, world.wsteth) / (m.supplied(user, world.wsteth) - m.debt(user, world.weth))
+        assert found == pytest.approx(closed_form.liquidation_ratio(leverage, 0.95), rel=AGREE)
+
+
+def test_bisection_is_exact_to_one_unit(loops_world):
+    """At the threshold the position is liquidatable; one unit of the feed above, it is not."""
+    base, accounts = loops_world
+    world = _mode(base, "market")
+    user = accounts[0]
+    found = probe.bisect_threshold(world, user, "steth-eth")
+    for answer, liquidatable in ((found, True), (found + 1, False)):
+        trial = world.fork()
+        trial.feed("steth-eth-market").set(answer)
+        assert (trial.market.health_factor(user) < WAD) is liquidatable
+
+
+def test_cascade_acceptance_market_feed_gives_a_second_round(shallow_world):
+    """Issue 8 acceptance: under the market feed the first liquidations sell into the pool, the
+    feed follows the pool down, and a second round liquidates more."""
+    world = _mode(shallow_world, "market")
+    digest = world.state.digest()
+    c = probe.cascade(world, "steth-depeg", 0.03)
+    assert world.state.digest() == digest
+    rounds = c.rounds.set_index("round")
+    assert rounds.loc[1, "liquidations"] > 0 and rounds.loc[2, "liquidations"] > 0
+    assert rounds.loc[2, "feed_price"] < rounds.loc[1, "feed_price"] < rounds.loc[0, "feed_price"]
+    assert (rounds.feed_price == rounds.pool_price).all()
+    assert rounds.loc[0, "pool_price"] == pytest.approx(0.97, abs=1e-5)
+    assert (rounds.loc[1:, "collateral_sold_eth"] > 0).all()
+    # every liquidated account reaches the shocked feed through the market and its feed chain
+    assert set(c.paths) == set(c.liquidated)
+    for user, path in c.paths.items():
+        assert path == [user, worlds.MARKET, "wsteth-usd-market", "wsteth-eth-market", "steth-eth-market"]
+
+
+def test_cascade_exchange_rate_feed_has_no_liquidation(shallow_world):
+    world = _mode(shallow_world, "exchange-rate")
+    c = probe.cascade(world, "steth-depeg", 0.03)
+    assert list(c.rounds["round"]) == [0]
+    assert c.liquidated == () and c.paths == {}
+    assert c.rounds.loc[0, "pool_price"] == pytest.approx(0.97, abs=1e-5)
+
+
+def test_slashing_liquidates_under_either_feed(shallow_world):
+    """A 12% loss of the protocol rate reaches loops through the rate feed in both modes."""
+    for mode in ("exchange-rate", "market"):
+        c = probe.cascade(_mode(shallow_world, mode), "slashing", 0.12)
+        assert c.rounds.loc[1, "liquidations"] > 0
+        assert all(path[-1] == worlds.ISSUER for path in c.paths.values())
+
+
+def test_eth_price_and_bridge_exploit_leave_eth_loops_alone(shallow_world):
+    world = _mode(shallow_world, "market")
+    assert list(probe.cascade(world, "eth-price", 0.5).rounds["round"]) == [0]
+    c = probe.cascade(world, "bridge-exploit", 0.3)
+    assert list(c.rounds["round"]) == [0]
+    assert c.world.bridge.backing().ratio == pytest.approx(0.7, abs=1e-9)
+
+
+@pytest.mark.parametrize("shock, size", [("steth-depeg", 0.0), ("eth-price", 1.0), ("meteor", 0.1)])
+def test_bad_shock_writes_nothing(shallow_world, shock, size):
+    world = shallow_world.fork()
+    digest = world.state.digest()
+    with pytest.raises(StrategyError):
+        probe.cascade(world, shock, size)
+    assert world.state.digest() == digest
+
+
+def test_paths_follow_the_oracle(loops_world):
+    base, accounts = loops_world
+    market, rate = _mode(base, "market"), _mode(base, "exchange-rate")
+    assert set(probe.paths(market, "steth-eth-market", accounts)) == set(accounts)
+    assert probe.paths(rate, "steth-eth-market", accounts) == {}
+    for world in (market, rate):
+        found = probe.paths(world, "wsteth-steth", accounts)
+        assert set(found) == set(accounts)
+        assert all(p[0] == u and p[-1] == "wsteth-steth" and worlds.MARKET in p for u, p in found.items())
+
+
+def test_set_rate_reads_back_exactly(world):
+    probe.set_rate(world, 912_345_678_901_234_567)
+    assert probe.protocol_rate(world) == 912_345_678_901_234_567
+    assert not math.isnan(probe.pool_steth_eth(world))
+
+
+def test_l2_backing_thresholds_agree_with_closed_form(base_world):
+    """Bridged wstETH priced at rate x backing: a wstETH/WETH position is liquidated when the
+    backing falls to 1/HF; bisection, closed form and 1/HF agree."""
+    world = base_world.fork()
+    accounts = l2_borrowers(world, 3, 2)
+    digest = world.state.digest()
+    table = probe.thresholds(world, l2=True)
+    assert world.state.digest() == digest
+    assert list(table.account.unique()) == sorted(set(accounts) | set(probe.borrowers(world, l2=True)))
+    backing = table[table.factor == "bridge-backing"].set_index("account")
+    assert ((backing.threshold_bisection / backing.threshold_closed_form - 1).abs() < AGREE).all()
+    for user in accounts:
+        hf = world.l2_market.health_factor(user) / WAD
+        assert backing.loc[user, "threshold_bisection"] == pytest.approx(1 / hf, rel=AGREE)
+    assert table[table.factor == "eth-usd"].threshold_bisection.isna().all()
+
+
+def test_unknown_factor_is_refused(loops_world):
+    world, accounts = loops_world
+    digest = world.state.digest()
+    with pytest.raises(StrategyError, match="unknown risk factor"):
+        probe.thresholds(world, accounts, ["gravity"])
+    assert world.state.digest() == digest
