@@ -52,8 +52,11 @@ def run_command(scenario, seed, out, as_json) -> None:
 @click.option("--out", type=click.Path(file_okay=False), default="lstlab-sweep", show_default=True)
 @click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")
 @click.option("--keep-steps", is_flag=True, help="Also store every run's per-step metrics.")
+@click.option("--flush-every", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Finished runs per Parquet part written (what an interruption can lose).")
 @click.option("--json", "as_json", is_flag=True)
-def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume, keep_steps, as_json) -> None:
+def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume, keep_steps, flush_every,
+          as_json) -> None:
     """Run a scenario over a parameter grid times seeded paths; results go to a Parquet dataset.
 
     Aliases: leverage, health, equity, volatility, drift, depeg, staking_apr; or any dotted
@@ -78,10 +81,10 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
     if bar:
         with bar:
             stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
-                              keep_steps=keep_steps, progress=update)
+                              keep_steps=keep_steps, flush_every=flush_every, progress=update)
     else:
         stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
-                          keep_steps=keep_steps)
+                          keep_steps=keep_steps, flush_every=flush_every)
     emit({"runs": stats.total, "skipped (already done)": stats.skipped, "computed": stats.computed,
           "seconds": stats.seconds, "runs per second": stats.computed / stats.seconds if stats.seconds else 0.0,
           "dataset": str(store.summary_dir)}, as_json, "sweep")

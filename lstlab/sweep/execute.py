@@ -92,7 +92,7 @@ def _processes(task, specs, keep_steps, batch_size, workers: int, **_: Any) -> I
 def _dask(task, specs, keep_steps, batch_size, scheduler: Any, workers: int, **_: Any) -> Iterator[list[tuple]]:
     from distributed import Client, as_completed
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler, set_as_default=False)
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)  # default for as_completed
     try:
         remote_task = client.scatter(task, broadcast=True)
         batches = _batches(specs, batch_size)
