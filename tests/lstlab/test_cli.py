@@ -79,3 +79,14 @@ def test_graph_formats(tmp_path, capsys):
     assert code == 0 and any(n["id"] == "aave" for n in data["nodes"])
     code, _, _ = _run(capsys, "graph", "--format", "graphml", "--out", str(tmp_path / "g.graphml"))
     assert code == 0 and (tmp_path / "g.graphml").read_text().startswith("<?xml")
+
+
+def test_probe_json(capsys):
+    """A 5% depeg under the market oracle liquidates in round 1; the exchange-rate oracle in none."""
+    code, out, _ = _run(capsys, "probe", "--loops", "8", "--size", "0.05", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["rounds"][1]["liquidations"] > 0
+    assert {r["factor"] for r in data["thresholds"]} == {"eth-usd", "steth-eth", "lst-rate"}
+    assert all(path[-1] == "steth-eth-market" for path in data["paths"].values())
+    code, out, _ = _run(capsys, "probe", "--loops", "8", "--size", "0.05", "--oracle", "exchange-rate", "--json")
+    assert code == 0 and sum(r["liquidations"] for r in json.loads(out)["rounds"]) == 0

@@ -1,0 +1,102 @@
+"""lstlab benchmarks: a year of hourly backtest steps with a population of loops, and sweeps of
+one-year daily loop backtests on three executors.
+
+``LSTLAB_BENCH_SWEEP_RUNS`` sets the sweep size (default 1,000, as the project targets; use a
+smaller number for a quick look).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+
+from bench.harness import Row
+from lstlab.agents.population import loop_population
+from lstlab.backtest import Backtest, LoopConfig
+from lstlab.scenario import AgentsSpec, PricesSpec, RunSettings, Scenario, run_scenario
+from lstlab.sweep import Grid, ResultStore, run_sweep
+from lstlab.sweep.task import ScenarioTask
+from lstlab.synthetic import Depeg, SyntheticPath
+from lstlab.worlds import default
+
+HOURLY_YEAR = SyntheticPath(days=365, steps_per_day=24, depegs=(Depeg(start_day=200, depth=0.04),))
+
+
+def _hourly_year(positions: int, agents: bool) -> tuple[float, int]:
+    table = HOURLY_YEAR.table(1)
+    world = default(start=int(table.seconds[0]))
+    if positions:
+        loop_population(world, positions, seed=1)
+    test = Backtest(table, LoopConfig(leverage=5.0), world=world, oracle="market",
+                    agents=None if agents else [])
+    start = time.perf_counter()
+    result = test.run()
+    return time.perf_counter() - start, int(result.summary["liquidations"])
+
+
+def backtest_year() -> list[Row]:
+    steps = len(HOURLY_YEAR.table(1).frame)
+    bare, _ = _hourly_year(0, agents=False)
+    t1k, liq1k = _hourly_year(1_000, agents=True)
+    t10k, liq10k = _hourly_year(10_000, agents=True)
+    return [
+        Row("hourly year, 1,000 loops, arbitrageur + liquidator", steps, t1k, "same year, no loops, no agents", bare,
+            note=f"{steps / t1k:,.0f} steps/s; {liq1k} liquidations; target < 5 s"),
+        Row("hourly year, 10,000 loops, arbitrageur + liquidator", steps, t10k, "the 1,000-loop year", t1k,
+            note=f"{steps / t10k:,.0f} steps/s; {liq10k} liquidations; target < 3x"),
+    ]
+
+
+def _scenario() -> Scenario:
+    return Scenario(prices=PricesSpec(source="synthetic", synthetic=SyntheticPath(days=365, volatility=0.8)),
+                    agents=AgentsSpec(), run=RunSettings(oracle="market"))
+
+
+def _sweep(executor: str, runs: int, scheduler=None) -> float:
+    axes = ["leverage=2:12:0.5"]
+    paths = max(1, runs // 21)
+    grid = Grid.from_strings(axes, paths=paths, seed=1)
+    specs = grid.runs()[:runs]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ResultStore(tmp)
+        store.start({"bench": executor}, resume=False)
+        start = time.perf_counter()
+        run_sweep(ScenarioTask(_scenario()), specs, store, executor=executor, workers=2, scheduler=scheduler)
+        elapsed = time.perf_counter() - start
+        assert len(store.summary()) == len(specs)
+    return elapsed
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def sweeps() -> list[Row]:
+    runs = int(os.environ.get("LSTLAB_BENCH_SWEEP_RUNS", "1000"))
+    scenario = _scenario()
+    run_scenario(scenario)  # build and cache the world, as a worker does once
+    start = time.perf_counter()
+    run_scenario(scenario, seed=5)
+    one = time.perf_counter() - start
+    rss_before = _max_rss_mb()
+    t_in = _sweep("inprocess", runs)
+    rss_after = _max_rss_mb()
+    t_proc = _sweep("processes", runs)
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1", silence_logs=50) as cluster:
+        t_dask = _sweep("dask", runs, scheduler=cluster.scheduler_address)
+    return [
+        Row(f"sweep in-process ({runs} one-year daily runs)", runs, t_in, "one run alone", one, base_n=1,
+            note=f"{runs / t_in:.2f} runs/s; peak RSS +{rss_after - rss_before:.0f} MB over the sweep"),
+        Row("sweep, 2 local worker processes", runs, t_proc, "sweep in-process", t_in,
+            note=f"{runs / t_proc:.2f} runs/s; efficiency {t_in / (2 * t_proc):.0%} of linear; target >= 80%"),
+        Row("sweep, 2-worker Dask LocalCluster", runs, t_dask, "sweep in-process", t_in,
+            note=f"{runs / t_dask:.2f} runs/s; efficiency {t_in / (2 * t_dask):.0%} of linear"),
+    ]
+
+
+CASES = [backtest_year, sweeps]
