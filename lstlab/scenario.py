@@ -6,7 +6,7 @@ Tables (every key optional; see ``lstlab/scenarios/*.toml`` for commented exampl
 - ``[strategy]``: the loop (``leverage`` or ``health``, ``equity_eth``, ``[strategy.band]``);
 - ``[agents]``: ``arbitrageur``, ``liquidator`` (booleans), ``loops`` (a seeded population);
 - ``[prices]``: ``source = "data"`` (``file`` relative to the scenario, default the shipped
-  data; ``start``, ``end``) or ``"synthetic"`` (``[prices.synthetic]``: days, volatility,
+  data; ``start``, ``end``; a gap in time is an error unless ``allow_gaps = true``) or ``"synthetic"`` (``[prices.synthetic]``: days, volatility,
   drift, ``[[prices.synthetic.depegs]]``...);
 - ``[[events]]``: scheduled ``slash``, ``bridge-exploit``, ``ramp-a``, ``governance`` at a
   date (``at = "2022-06-10"``) or a day offset from the start (``at = 30``);
@@ -78,6 +78,8 @@ class PricesSpec:
     file: str | None = None
     start: str | None = None
     end: str | None = None
+    allow_gaps: bool = False
+    """A gap in the data's time steps is an error unless allowed (then it is only reported)."""
     synthetic: SyntheticPath = SyntheticPath()
 
 
@@ -138,7 +140,15 @@ def price_table(scenario: Scenario, seed: int) -> PriceTable:
     from lstlab.data import default_path
 
     file = default_path() if p.file is None else str(Path(scenario.base_dir) / p.file)
-    return load_prices(file, start=p.start, end=p.end)
+    table = load_prices(file, start=p.start, end=p.end)
+    if table.quality.gaps and not p.allow_gaps:
+        a, b = table.quality.gaps[0]
+        raise ScenarioError(
+            f"prices.file {p.file or 'the shipped data'}: {len(table.quality.gaps)} gap(s) in time, the first "
+            f"between {a:%Y-%m-%d %H:%M} and {b:%Y-%m-%d %H:%M}: fill them in the data, or set "
+            "prices.allow_gaps = true to run over them"
+        )
+    return table
 
 
 def _event_time(event: EventSpec, table: PriceTable) -> int:

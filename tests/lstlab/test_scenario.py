@@ -53,14 +53,16 @@ def test_bad_files_name_the_key(tmp_path, text, message):
     assert message in str(info.value)
 
 
-def test_data_file_with_gap_reported_and_nan_rejected(tmp_path):
+def test_data_file_with_gap_or_nan_rejected(tmp_path):
     csv = tmp_path / "p.csv"
     csv.write_text("date,eth_usd,steth_eth\n2022-01-01,3000,1\n2022-01-02,3000,\n")
     with pytest.raises(ScenarioError, match="'steth_eth' is NaN or not a number at row 3"):
         sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
     csv.write_text("date,eth_usd,steth_eth\n2022-01-01,3000,1\n2022-01-02,3000,1\n2022-01-09,3000,1\n")
-    s = sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
-    assert sc.price_table(s, 0).quality.gaps != ()
+    with pytest.raises(ScenarioError, match="1 gap.* between 2022-01-02 00:00 and 2022-01-09 00:00"):
+        sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
+    s = sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\nallow_gaps = true\n'))
+    assert len(sc.price_table(s, 0).quality.gaps) == 1
 
 
 def test_slashing_event_lands_on_its_day():
