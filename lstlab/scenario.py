@@ -26,7 +26,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from lstlab.agents.scheduled import EventKind, ScheduledEvent, Scheduler
+from lstlab.agents.scheduled import ScheduledEvent, Scheduler
 from lstlab.backtest import Backtest, BacktestResult, LoopConfig
 from lstlab.errors import DataError, ScenarioError
 from lstlab.params import OracleMode, WorldParams
@@ -84,21 +84,6 @@ class PricesSpec:
 
 
 @attrs.frozen
-class EventSpec:
-    kind: EventKind
-    at: float | str
-    operators: tuple[int, ...] = (0,)
-    validators: int = 0
-    amount: float = 0.0
-    recipient: str = "attacker"
-    target: str = ""
-    parameter: str = ""
-    value: int = 0
-    future_a: int = 0
-    ramp_days: float = 1.0
-
-
-@attrs.frozen
 class RunSettings:
     oracle: OracleMode = "exchange-rate"
     seed: int = 0
@@ -112,7 +97,7 @@ class Scenario:
     strategy: StrategySpec = StrategySpec()
     agents: AgentsSpec = AgentsSpec()
     prices: PricesSpec = PricesSpec()
-    events: tuple[EventSpec, ...] = ()
+    events: tuple[ScheduledEvent, ...] = ()
     run: RunSettings = RunSettings()
     base_dir: str = "."
     """Directory that relative ``prices.file`` paths are resolved against (not a TOML key)."""
@@ -151,7 +136,7 @@ def price_table(scenario: Scenario, seed: int) -> PriceTable:
     return table
 
 
-def _event_time(event: EventSpec, table: PriceTable) -> int:
+def _event_time(event: ScheduledEvent, table: PriceTable) -> int:
     start = int(table.seconds[0])
     if isinstance(event.at, str):
         try:
@@ -174,8 +159,7 @@ def check_events(scenario: Scenario, table: PriceTable) -> tuple[ScheduledEvent,
             )
         if spec.kind == "governance" and not (spec.target and spec.parameter):
             raise ScenarioError(f"events[{i}]: a governance event needs target and parameter")
-        fields = {f.name for f in attrs.fields(ScheduledEvent)} - {"at"}
-        events.append(ScheduledEvent(at=at, **{k: getattr(spec, k) for k in fields}))
+        events.append(attrs.evolve(spec, at=at))
     return tuple(events)
 
 

@@ -24,10 +24,11 @@ EventKind = Literal["slash", "bridge-exploit", "ramp-a", "governance"]
 
 @attrs.frozen
 class ScheduledEvent:
-    """One event of a scenario; ``at`` is Unix seconds (resolved from the file's date or day)."""
+    """One event of a scenario. In a file ``at`` is a date or a day offset from the start;
+    the scheduler takes it resolved to Unix seconds (:func:`lstlab.scenario.check_events`)."""
 
     kind: EventKind
-    at: int
+    at: float | str
     operators: tuple[int, ...] = (0,)
     validators: int = 0
     amount: float = 0.0
@@ -67,7 +68,7 @@ class Scheduler:
         out: dict[str, float] = {}
         state = world.state
         done = state.load(world.issuer.address, ("scheduler", "done"), 0)
-        while done < len(self.events) and self.events[done].at <= step.time:
+        while done < len(self.events) and int(self.events[done].at) <= step.time:
             event = self.events[done]
             if event.kind == "governance":
                 out.update(_propose(world, event))
