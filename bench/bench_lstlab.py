@@ -28,7 +28,7 @@ def _hourly_year(positions: int, agents: bool) -> tuple[float, int]:
     table = HOURLY_YEAR.table(1)
     world = default(start=int(table.seconds[0]))
     if positions:
-        loop_population(world, positions, seed=1)
+        loop_population(world, positions, seed=1, equity=(0.1, 5.0))  # 10,000 of them fit the market's WETH
     test = Backtest(table, LoopConfig(leverage=5.0), world=world, oracle="market",
                     agents=None if agents else [])
     start = time.perf_counter()

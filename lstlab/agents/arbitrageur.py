@@ -7,11 +7,14 @@ market ratio.
 
 - V2 pair: the closed-form profit-maximising input of :func:`amm.profit_maximizing_trade`
   (exact on V2's integer output), in whichever direction is profitable.
-- StableSwap: bisection on the exchange size, in whole steps of :data:`STEP` wei, on the
-  marginal rate of the next step read from ``get_dy`` (the output of ``x + STEP`` minus that
-  of ``x``): the trade is the number of steps whose marginal rate beats the reference. After
-  it, the next step's marginal rate is worse than the reference and the last step's was not,
-  so the pool's marginal price (fee included) is within one step's price impact of the
+- StableSwap: the trade is the number of whole steps of :data:`STEP` wei whose marginal rate
+  beats the reference, the marginal rate of a step read from ``get_dy`` (the output of
+  ``x + STEP`` minus that of ``x``). The boundary step is first estimated in floats from the
+  invariant's marginal price (:meth:`amm.stableswap_price.PoolQuote.input_for`), then checked
+  with exact quotes: the step before it beats the reference and the step at it does not (a
+  gallop and a bisection take over when the estimate is off). Quotes are the pool's integer
+  ``get_dy``, computed from one read of the pool per sizing (:class:`PoolQuote`). After the
+  trade the pool's marginal price (fee included) is within one step's price impact of the
   reference. The admin fee a trade leaves in the pool shifts the next quote by about 1e-7, so
   the sizing is repeated until it finds nothing (two or three trades); the residual is then
   about 2e-10 relative on the default pool, and :data:`PRICE_TOLERANCE` (1e-6) is the figure
@@ -30,11 +33,12 @@ Inventory comes from :meth:`Arbitrageur.fund` (WETH minted, part of it staked to
 
 from __future__ import annotations
 
-from math import isqrt
+from math import ceil, isfinite, isqrt
 
 import attrs
 
 from amm import get_amount_out, profit_maximizing_trade
+from amm.stableswap_price import PoolQuote
 from chain import WAD, LstlabError
 from lstlab import worlds
 from lstlab.agents.base import Step
@@ -50,13 +54,26 @@ PRICE_TOLERANCE = 1e-6
 WETH_I, WSTETH_I = 0, 1
 
 
-def _dy(world: World, i: int, j: int, dx: int) -> int:
-    if dx <= 0:
-        return 0
-    try:
-        return world.curve.get_dy(i, j, dx)
-    except LstlabError:
-        return 0
+class _Quotes:
+    """Exact ``get_dy`` quotes of the StableSwap pool in its current state (one read of the
+    pool), remembered by input; 0 where the pool would refuse the trade."""
+
+    def __init__(self, world: World) -> None:
+        self.pool = PoolQuote.of(world.curve)
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def dy(self, i: int, j: int, dx: int) -> int:
+        if dx <= 0:
+            return 0
+        key = (i, dx)
+        out = self.seen.get(key)
+        if out is None:
+            try:
+                out = self.pool.get_dy(i, j, dx)
+            except LstlabError:
+                out = 0
+            self.seen[key] = out
+        return out
 
 
 def protocol_rate(world: World) -> int:
@@ -67,8 +84,9 @@ def protocol_rate(world: World) -> int:
 def curve_mid(world: World) -> int:
     """The StableSwap pool's mid price, WETH per wstETH (wad): the geometric mean of the bid
     and ask of a :data:`PROBE` trade, which cancels the fee and the first-order impact."""
-    bid = _dy(world, WSTETH_I, WETH_I, PROBE) * WAD // PROBE
-    got = _dy(world, WETH_I, WSTETH_I, PROBE)
+    quotes = _Quotes(world)
+    bid = quotes.dy(WSTETH_I, WETH_I, PROBE) * WAD // PROBE
+    got = quotes.dy(WETH_I, WSTETH_I, PROBE)
     ask = PROBE * WAD // got if got else bid
     return isqrt(bid * ask)
 
@@ -86,17 +104,41 @@ def curve_steth_eth(world: World) -> float:
 
 def curve_size(world: World, i: int, j: int, price_wad: int, cap: int, step: int = STEP) -> int:
     """The input (wei of coin ``i``, a multiple of ``step``, at most ``cap``) made of every
-    step whose marginal output beats ``price_wad`` (wad of coin ``j`` per coin ``i``).
-    Bisection over the number of steps: O(log(cap/step)) pairs of ``get_dy`` calls."""
+    step whose marginal output beats ``price_wad`` (wad of coin ``j`` per coin ``i``)."""
+    return _size(_Quotes(world), i, j, price_wad, cap, step)
+
+
+def _size(quotes: _Quotes, i: int, j: int, price_wad: int, cap: int, step: int = STEP) -> int:
+    """:func:`curve_size` on ``quotes``: the first step that does not beat the price, found
+    from the float estimate of the boundary with a few exact quotes around it (galloping out
+    and bisecting when the estimate is off)."""
 
     def beats(k: int) -> bool:
         x = k * step
-        return (_dy(world, i, j, x + step) - _dy(world, i, j, x)) * WAD > price_wad * step
+        return (quotes.dy(i, j, x + step) - quotes.dy(i, j, x)) * WAD > price_wad * step
 
     top = cap // step
     if top == 0 or not beats(0):
         return 0
-    lo, hi = 0, top
+    try:
+        estimate = quotes.pool.input_for(i, j, price_wad / WAD, cap) / step - 0.5
+    except LstlabError:
+        estimate = 0.0
+    hi = min(max(ceil(estimate), 1), top) if isfinite(estimate) else 1
+    gap = 1
+    if hi < top and beats(hi):  # the boundary is above the estimate
+        lo = hi
+        while True:
+            hi = min(lo + gap, top)
+            if hi == top or not beats(hi):
+                break
+            lo, gap = hi, gap * 2
+    else:  # at or below it
+        while True:
+            lo = max(hi - gap, 0)
+            if lo == 0 or beats(lo):
+                break
+            hi, gap = lo, gap * 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if beats(mid):
@@ -200,13 +242,14 @@ class Arbitrageur:
         done = Trades()
         for _ in range(4):
             weth, wst = self._balances(world)
-            x = curve_size(world, WSTETH_I, WETH_I, ref, wst)
+            quotes = _Quotes(world)
+            x = _size(quotes, WSTETH_I, WETH_I, ref, wst)
             if x:
-                y = _dy(world, WSTETH_I, WETH_I, x)
+                y = quotes.dy(WSTETH_I, WETH_I, x)
                 trade = self._exchange(world, WSTETH_I, WETH_I, x, y, _sold(x, y, ref), y)
             else:
-                x = curve_size(world, WETH_I, WSTETH_I, WAD * WAD // ref, weth)
-                y = _dy(world, WETH_I, WSTETH_I, x)
+                x = _size(quotes, WETH_I, WSTETH_I, WAD * WAD // ref, weth)
+                y = quotes.dy(WETH_I, WSTETH_I, x)
                 trade = self._exchange(world, WETH_I, WSTETH_I, x, y, _bought(x, y, ref), x) if x else Trades()
             if not trade.trades:
                 break
@@ -258,11 +301,12 @@ class Arbitrageur:
         rate = protocol_rate(world)
         weth, _ = self._balances(world)
         high = rate * (10_000 + band) // 10_000
-        x = curve_size(world, WSTETH_I, WETH_I, high, weth * WAD // rate)
+        quotes = _Quotes(world)
+        x = _size(quotes, WSTETH_I, WETH_I, high, weth * WAD // rate)
         if x:
             return self._mint_and_sell(world, x * rate // WAD)
         low = rate * (10_000 - band) // 10_000
-        x = curve_size(world, WETH_I, WSTETH_I, WAD * WAD // low, weth)
+        x = _size(quotes, WETH_I, WSTETH_I, WAD * WAD // low, weth)
         if x:
             return self._buy_and_redeem(world, x, rate)
         return Trades()

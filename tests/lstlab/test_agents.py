@@ -7,12 +7,21 @@ import itertools
 import pytest
 
 from amm import profit_maximizing_trade
-from chain import WAD
+from amm.stableswap_price import PoolQuote
+from chain import WAD, LstlabError
 from chain.fixedpoint import percent_mul
 from lending import health_factors_exact
 from lstlab import probe
 from lstlab.agents import Arbitrageur, Liquidator, Step, l2_borrowers, loop_population, stakers
-from lstlab.agents.arbitrageur import PRICE_TOLERANCE, STEP, WETH_I, WSTETH_I, protocol_rate
+from lstlab.agents.arbitrageur import (
+    PRICE_TOLERANCE,
+    STEP,
+    WETH_I,
+    WSTETH_I,
+    curve_mid,
+    curve_size,
+    protocol_rate,
+)
 
 
 def _step(world, steth_eth: float) -> Step:
@@ -111,6 +120,64 @@ def test_lst_arbitrage_mints_above_par(world):
     assert world.issuer.total_shares() > supply
     bid = _marginal(world, WSTETH_I, WETH_I)
     assert abs(bid / (protocol_rate(world) * 10_010 // 10_000) - 1) <= PRICE_TOLERANCE
+
+
+def _bisected_size(world, i: int, j: int, price: int, cap: int) -> int:
+    """curve_size's definition by plain bisection on the pool's own get_dy: the input made
+    of every STEP whose marginal output beats ``price``."""
+
+    def out(x: int) -> int:
+        try:
+            return world.curve.get_dy(i, j, x) if x else 0
+        except LstlabError:
+            return 0
+
+    def beats(k: int) -> bool:
+        return (out((k + 1) * STEP) - out(k * STEP)) * WAD > price * STEP
+
+    lo, hi = 0, cap // STEP
+    if hi == 0 or not beats(0):
+        return 0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if beats(mid) else (lo, mid)
+    return hi * STEP
+
+
+def _off_mid(world, i: int, bps: int) -> int:
+    """The pool's mid price ``bps`` away, as wad of the other coin per coin ``i``."""
+    mid = curve_mid(world)
+    return (mid if i == WSTETH_I else WAD * WAD // mid) * (10_000 + bps) // 10_000
+
+
+SIZINGS = [(WSTETH_I, WETH_I, bps, cap) for bps in (-60, -5, 0, 3, 40) for cap in (3 * STEP, 500 * WAD, 10**6 * WAD)]
+SIZINGS += [(WETH_I, WSTETH_I, bps, cap) for bps in (-60, -1, 0, 5, 40) for cap in (STEP - 1, 2 * STEP, 10**6 * WAD)]
+
+
+@pytest.mark.parametrize(("i", "j", "bps", "cap"), SIZINGS)
+def test_curve_size_is_the_bisection_with_few_quotes(world, monkeypatch, i, j, bps, cap):
+    """The float-guided sizing returns exactly what bisection over the steps returns, from at
+    most 4 exact quotes."""
+    price = _off_mid(world, i, bps)
+    expected = _bisected_size(world, i, j, price, cap)
+    calls = []
+    exact = PoolQuote.get_dy
+    monkeypatch.setattr(PoolQuote, "get_dy", lambda self, *a: calls.append(a) or exact(self, *a))
+    assert curve_size(world, i, j, price, cap) == expected
+    assert len(calls) <= 4
+    if bps <= -40 and cap == 10**6 * WAD:  # well past the fee: a trade inside the cap
+        assert 0 < expected < cap
+
+
+@pytest.mark.parametrize("guess", [0.0, 1.0, 7e18, 3.3e21, float("inf"), float("nan")])
+@pytest.mark.parametrize(("i", "j", "bps"), [(WSTETH_I, WETH_I, -20), (WETH_I, WSTETH_I, -35)])
+def test_curve_size_recovers_from_a_wrong_estimate(world, monkeypatch, guess, i, j, bps):
+    """Whatever the float estimate says, the exact search around it lands on the bisection."""
+    price = _off_mid(world, i, bps)
+    cap = 50_000 * WAD
+    expected = _bisected_size(world, i, j, price, cap)
+    monkeypatch.setattr(PoolQuote, "input_for", lambda *_: guess)
+    assert 0 < curve_size(world, i, j, price, cap) == expected < cap
 
 
 # --- liquidator ------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Quotes and marginal prices of a StableSwap pool read once.
+
+:class:`PoolQuote` holds what ``StableSwap.get_dy`` reads (scaled balances, rates, precise A,
+fee) and the invariant ``D`` of those balances, so many quotes of one pool state cost one
+``get_y`` each. :meth:`PoolQuote.get_dy` is the pool's integer ``get_dy``, operation for
+operation; the float methods give its marginal price and the input that brings that price to a
+target, for sizing trades before checking them with exact quotes.
+
+For two coins the invariant of :mod:`amm.stableswap_math` is, with ``Ann = amp * 2 / 100``
+(``amp`` is A times ``A_PRECISION``) and ``x, y`` the scaled balances,
+``f(x, y) = Ann (x + y) + D - Ann D - D^3 / (4 x y) = 0``; along it
+``-dy/dx = (Ann + D^3 / (4 x^2 y)) / (Ann + D^3 / (4 x y^2))``. The functions below work in
+``u = x / D``, ``v = y / D``, where it reads ``Ann (u + v) + 1 - Ann - 1 / (4 u v) = 0``.
+"""
+
+from __future__ import annotations
+
+from math import sqrt
+from typing import Any
+
+import attrs
+
+from amm import stableswap_math as sm
+from amm.errors import InsufficientInputAmount, NoConvergence
+from amm.validation import validate_coins
+from chain import InvalidArgument, check_amount
+
+NEWTON_ROUNDS = 60
+
+
+def _v(ann: float, u: float) -> float:
+    """``v`` on the invariant at ``u`` (the positive root of ``Ann v^2 + b v - 1/(4u) = 0``)."""
+    b = ann * u + 1.0 - ann
+    c = 1.0 / (4.0 * u)
+    root = sqrt(b * b + 4.0 * ann * c)
+    return 2.0 * c / (b + root) if b >= 0 else (root - b) / (2.0 * ann)
+
+
+def slope(ann: float, u: float) -> tuple[float, float]:
+    """``(s, ds/du)``: ``s = -dv/du`` along the invariant at ``u`` and its derivative."""
+    v = _v(ann, u)
+    num = ann + 0.25 / (u * u * v)
+    den = ann + 0.25 / (u * v * v)
+    s = num / den
+    d_num = 0.25 * (s / (u * u * v * v) - 2.0 / (u * u * u * v))
+    d_den = 0.25 * (2.0 * s / (u * v * v * v) - 1.0 / (u * u * v * v))
+    return s, (d_num - s * d_den) / den
+
+
+@attrs.frozen
+class PoolQuote:
+    """One read of a StableSwap pool: ``xp`` (scaled balances less admin fees), ``rates``,
+    ``amp`` (precise A now), ``d`` (invariant of ``xp``; None where its iteration does not
+    converge, so that quotes raise NoConvergence as the pool's do) and ``fee`` (1e10 = 100%)."""
+
+    xp: tuple[int, ...]
+    rates: tuple[int, ...]
+    amp: int
+    d: int | None
+    fee: int
+
+    @classmethod
+    def of(cls, pool: Any) -> PoolQuote:
+        """Read ``pool`` (an :class:`amm.StableSwap`) now: its feeds once, its balances once."""
+        rates = tuple(pool.rates())
+        xp = tuple(sm.scaled(pool.balances(), rates))
+        amp = pool.A_precise()
+        try:
+            d: int | None = sm.get_D(xp, amp)
+        except NoConvergence:
+            d = None
+        return cls(xp, rates, amp, d, pool.record.fee)
+
+    def get_dy(self, i: int, j: int, dx: int) -> int:
+        """What the pool's ``get_dy(i, j, dx)`` returns in the state read; raises as it does."""
+        validate_coins(i, j, len(self.xp))
+        check_amount(dx)
+        if dx == 0:
+            raise InsufficientInputAmount("amount is 0: pass a positive amount")
+        xp, rates = self.xp, self.rates
+        y = sm.get_y(i, j, xp[i] + dx * rates[i] // sm.PRECISION, xp, self.amp, self.d)
+        dy = xp[j] - y - 1
+        if dy < 0:
+            raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {j}")
+        return (dy - dy * self.fee // sm.FEE_DENOMINATOR) * sm.PRECISION // rates[j]
+
+    def _setup(self, i: int, j: int) -> tuple[float, float, float, float]:
+        """``(D, Ann, wei of coin i per unit of u, coin-j-per-coin-i factor of the fee-paid
+        slope)``; D is 0 for an empty pool. Raises NoConvergence where the pool's quotes do."""
+        validate_coins(i, j, len(self.xp))
+        if len(self.xp) != 2:
+            raise InvalidArgument(f"marginal prices are for 2-coin pools, this one has {len(self.xp)}")
+        if self.d is None:
+            raise NoConvergence(f"the invariant of xp={list(self.xp)} did not converge: no price")
+        d = float(self.d)
+        ann = self.amp * 2 / sm.A_PRECISION
+        per_u = d * sm.PRECISION / self.rates[i]
+        factor = (1.0 - self.fee / sm.FEE_DENOMINATOR) * self.rates[i] / self.rates[j]
+        return d, ann, per_u, factor
+
+    def marginal(self, i: int, j: int, dx: float = 0.0) -> float:
+        """Marginal output of coin ``j`` per wei of coin ``i`` after selling ``dx`` wei of
+        ``i`` (fee included, float)."""
+        d, ann, _, factor = self._setup(i, j)
+        return factor * slope(ann, (self.xp[i] + dx * self.rates[i] / sm.PRECISION) / d)[0]
+
+    def input_for(self, i: int, j: int, price: float, cap: int) -> float:
+        """The input ``dx`` (wei of coin ``i``, float, in ``[0, cap]``) after which the
+        marginal output (coin ``j`` per coin ``i``, fee included) equals ``price``: 0 when the
+        pool already pays less (or is empty), ``cap`` when it still pays more there.
+        Safeguarded Newton."""
+        d, ann, per_u, factor = self._setup(i, j)
+        if d == 0 or min(self.xp) == 0:
+            return 0.0
+        target = price / factor
+        lo = self.xp[i] / d
+        hi = lo + cap / per_u
+        if slope(ann, lo)[0] <= target:
+            return 0.0
+        if slope(ann, hi)[0] > target:
+            return float(cap)
+        u = lo
+        for _ in range(NEWTON_ROUNDS):
+            s, ds = slope(ann, u)
+            if s > target:
+                lo = u
+            else:
+                hi = u
+            nxt = u - (s - target) / ds if ds < 0 else hi
+            if not lo < nxt < hi:
+                nxt = (lo + hi) / 2
+            if abs(nxt - u) <= 1e-15 * u:
+                u = nxt
+                break
+            u = nxt
+        return min(max((u * d - self.xp[i]) * sm.PRECISION / self.rates[i], 0.0), float(cap))
