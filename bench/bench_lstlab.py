@@ -15,6 +15,7 @@ import time
 from bench.harness import Row
 from lstlab.agents.population import loop_population
 from lstlab.backtest import Backtest, LoopConfig
+from lstlab.params import LendingParams, WorldParams
 from lstlab.scenario import AgentsSpec, PricesSpec, RunSettings, Scenario, run_scenario
 from lstlab.sweep import Grid, ResultStore, run_sweep
 from lstlab.sweep.task import ScenarioTask
@@ -24,9 +25,15 @@ from lstlab.worlds import default
 HOURLY_YEAR = SyntheticPath(days=365, steps_per_day=24, depegs=(Depeg(start_day=200, depth=0.04),))
 
 
+DEEP_MARKET = WorldParams(lending=LendingParams(weth_supplied=4_000_000))
+"""Twice the default WETH supply: 10,000 loops then leave utilisation below the 90% kink, so
+both population sizes do the same work per position (a rate spike would turn the larger one
+into a liquidation benchmark)."""
+
+
 def _hourly_year(positions: int, agents: bool) -> tuple[float, int]:
     table = HOURLY_YEAR.table(1)
-    world = default(start=int(table.seconds[0]))
+    world = default(DEEP_MARKET, start=int(table.seconds[0]))
     if positions:
         loop_population(world, positions, seed=1, equity=(0.1, 5.0))  # 10,000 of them fit the market's WETH
     test = Backtest(table, LoopConfig(leverage=5.0), world=world, oracle="market",

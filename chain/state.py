@@ -256,6 +256,10 @@ class State(Ledger):
         self._claim_address(name, None)
         return name
 
+    def has_address(self, address: str) -> bool:
+        """True if ``address`` is an account or contract of this state."""
+        return address in self._home
+
     def is_account(self, address: str) -> bool:
         """True for an account (not a contract) of this state."""
         return address in self._home and self._home[address] is None

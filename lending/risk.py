@@ -85,9 +85,10 @@ def health_factors(m: Market) -> tuple[tuple[str, ...], np.ndarray]:
     lt = np.array([c.liquidation_threshold for c in cfgs], dtype=np.float64)
     category = np.array([c.emode_category for c in cfgs], dtype=np.int64)
     table = np.zeros(256)
-    for key, cat in m._records().items():
-        if key[0] == "emode":
-            table[cat.id] = cat.liquidation_threshold
+    for cid in np.unique(a.emode).tolist():  # only the categories in use: O(categories), not O(records)
+        cat = m._emode(cid) if cid else None
+        if cat is not None:
+            table[cid] = cat.liquidation_threshold
     in_emode = (a.emode[:, None] == category[None, :]) & (a.emode[:, None] != 0)
     weights = np.where(in_emode, table[a.emode][:, None], lt[None, :])
     collateral = a.supplied * income

@@ -16,7 +16,6 @@ byte-identical metrics.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -27,7 +26,6 @@ from chain import RAY
 from lending.events import LiquidationCall
 from lstlab import strategies
 from lstlab.agents.base import Agent, Step
-from lstlab.errors import StrategyFailed
 from lstlab.params import OracleMode, WorldParams
 from lstlab.prices import PriceTable, Quality
 from lstlab.report import summarize
@@ -169,11 +167,6 @@ def default_agents(world: World) -> list[Agent]:
     return [Arbitrageur.create(world), Liquidator.create(world)]
 
 
-def safe_float(value: float) -> float | None:
-    """``value`` for JSON (None for infinities and NaN)."""
-    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
-
-
 def leverage_limits(world: World, prices: PriceTable) -> dict[str, float]:
     """Closed-form limits of the loop for this data: the maximum leverage the eMode LTV allows,
     and the highest leverage that the table's lowest stETH/ETH ratio (relative to the first
@@ -187,4 +180,4 @@ def leverage_limits(world: World, prices: PriceTable) -> dict[str, float]:
             "max_safe_leverage_market_oracle": closed_form.max_safe_leverage(worst, lt)}
 
 
-__all__ = ["Backtest", "BacktestResult", "LoopConfig", "StrategyFailed", "default_agents", "leverage_limits"]
+__all__ = ["Backtest", "BacktestResult", "LoopConfig", "default_agents", "leverage_limits"]

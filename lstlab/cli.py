@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -102,4 +101,4 @@ def run() -> None:
 
 from lstlab import commands, scenario_commands  # noqa: E402,F401  (register the commands on main_group)
 
-__all__ = ["emit", "main", "main_group", "progress_bar", "run", "Path"]
+__all__ = ["emit", "main", "main_group", "progress_bar", "run"]

@@ -12,7 +12,6 @@ import click
 
 from chain import WAD
 from lstlab.cli import emit, main_group, progress_bar
-from lstlab.errors import DataError
 
 ORACLES = click.Choice(["exchange-rate", "market"])
 
@@ -194,7 +193,7 @@ def graph(fmt, out) -> None:
         click.echo(text)
 
 
-__all__ = ["backtest", "graph", "loop", "DataError"]
+__all__ = ["backtest", "graph", "loop", "probe"]
 
 
 @main_group.command()

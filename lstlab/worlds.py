@@ -147,7 +147,7 @@ class World:
 
     def fund(self, token: Token, account: str, amount: int) -> None:
         """Mint ``amount`` of ``token`` to ``account`` (adding the account if new)."""
-        if account not in self.state._home:
+        if not self.state.has_address(account):
             self.state.add_account(account)
         self.state.mint(token, account, amount)
 

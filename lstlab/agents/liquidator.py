@@ -165,7 +165,7 @@ class Liquidator:
         if cover == 0:
             return None
         state, m, weth = world.state, world.market, world.weth
-        if self.name not in state._home:
+        if not state.has_address(self.name):
             self.fund(world)
         snap = state.snapshot()
         before = state.balance_of(weth, self.name)

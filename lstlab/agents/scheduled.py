@@ -46,7 +46,7 @@ def _apply(world: World, event: ScheduledEvent) -> dict[str, float]:
         penalty = world.issuer.slash(list(event.operators), count=event.validators or None)
         return {"slashed_eth": penalty / 1e18}
     if event.kind == "bridge-exploit":
-        if event.recipient not in state._home:
+        if not state.has_address(event.recipient):
             state.add_account(event.recipient)
         world.bridge.exploit_mint(event.recipient, int(event.amount * 1e18))
         return {"unbacked_minted": event.amount}

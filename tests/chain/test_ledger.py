@@ -306,3 +306,8 @@ class TestAtomic:
                 state.transfer(weth, "alice", "bob", 1)
                 raise ValueError
         assert state.balance_of(weth, "bob") == 2 * 10**17 and state.sender is None
+
+
+def test_has_address(world):
+    state, _, _ = world
+    assert state.has_address("alice") and state.has_address("pool") and not state.has_address("mallory")
