@@ -9,7 +9,7 @@ from chain import ManualFeed, State
 N = 10_000
 
 
-def _world() -> tuple[State, L1TokenBridge]:
+def _world(**params: int) -> tuple[State, L1TokenBridge]:
     state = State()
     state.add_network("ethereum")
     state.add_network("optimism", block_time=2)
@@ -27,6 +27,7 @@ def _world() -> tuple[State, L1TokenBridge]:
         fee_recipient="treasury",
         fee_fixed=1,
         fee_bps=5,
+        **params,
     )
     return state, bridge
 
@@ -45,15 +46,17 @@ def round_trips() -> list[Row]:
         for _ in range(N):
             deliver(deposit("alice", 10**18, "bob"))
 
-    def deposit_then_relay() -> None:
+    def deposit_then_relay(bridge: L1TokenBridge) -> None:
         deposit = bridge.deposit
         for _ in range(N):
             deposit("alice", 10**18, "bob")
         bridge.relay()
 
+    ordered_state, ordered = _world(ordered_delivery=1)
     t_plain = best_of(transfers, setup=state.drain_events)
     t_trip = best_of(deposit_deliver, setup=state.drain_events)
-    t_batch = best_of(deposit_then_relay, setup=state.drain_events)
+    t_batch = best_of(lambda: deposit_then_relay(bridge), setup=state.drain_events)
+    t_ordered = best_of(lambda: deposit_then_relay(ordered), setup=ordered_state.drain_events)
     return [
         Row("deposit + deliver (fee, limit, message)", N, t_trip, "plain ledger transfer", t_plain),
         Row(
@@ -63,6 +66,14 @@ def round_trips() -> list[Row]:
             "deposit + deliver",
             t_trip,
             note="10,000 in flight at once",
+        ),
+        Row(
+            "same with ordered delivery",
+            N,
+            t_ordered,
+            "unordered",
+            t_batch,
+            note="flat: each delivery checks only the open ids before it",
         ),
     ]
 

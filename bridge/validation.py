@@ -133,10 +133,8 @@ def validate_deliver(bridge: L1TokenBridge, message_id: Any) -> Message:
             + f", it is {bridge.state.now}: advance the clock"
         )
     if config.ordered_delivery:
-        for other in bridge.pending():
-            if other >= message.id:
-                break
-            earlier = bridge.message(other)
+        for other in range(bridge.totals().first_open, message.id):
+            earlier = bridge._load(("msg", other))
             if earlier.direction == message.direction and earlier.status == PENDING:
                 raise OutOfOrder(
                     f"message {other} of the same direction is pending: deliver it before {message.id}"

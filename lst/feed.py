@@ -8,6 +8,7 @@ issuer's last oracle report: the rate only moves at reports (and slashings).
 from __future__ import annotations
 
 from chain import InvalidArgument, PriceReading, State
+from lst import sharemath
 from lst.client import IssuerClient, require_issuer
 
 
@@ -77,7 +78,7 @@ class RateFeed(IssuerClient):
         issuer = self.issuer
         one = 10**self.decimals
         if self.per_share:
-            answer = issuer.total_pooled() * one // issuer.total_shares()
+            answer = sharemath.pooled_by_shares(one, issuer.total_shares(), issuer.total_pooled())
         else:
             answer = one
         return PriceReading(answer, self.decimals, issuer.pool().last_report_time)

@@ -346,11 +346,10 @@ class Issuer(Contract, Governable):
         pool, params, now = self.pool(), self.params(), self.state.now
         seen = pool.deposited_validators if cl_validators is None else cl_validators
         elapsed = now - pool.last_report_time
-        validate_report(
+        pre_cl = validate_report(
             pool, params, caller, self.oracle, cl_balance, seen, withdrawn, el_rewards, elapsed, self.size
         )
         pre_total, pre_shares = self.total_pooled(), self.total_shares()
-        pre_cl = pool.cl_balance + (seen - pool.cl_validators) * self.size
         inflow = withdrawn + el_rewards
         if inflow:
             self.state.mint(self.native, self.address, inflow)
@@ -418,16 +417,17 @@ class Issuer(Contract, Governable):
         for i in ids:
             op = self._load(("operator", i))
             hit.append((op, op.active if count is None else min(count, op.active)))
+        validators = sum(k for _, k in hit)
         initial, each, window = event_penalties(
             self.preset,
             self._load("slashings").entries,
             self.state.now,
-            sum(k for _, k in hit),
+            validators,
             external_slashed,
             self.params().network_stake,
         )
         pool = self._appear_all(self.pool())
-        total = each * sum(k for _, k in hit)
+        total = each * validators
         if total > pool.cl_balance:
             raise InvalidArgument(f"a penalty of {total} exceeds the CL balance {pool.cl_balance}")
         for op, k in hit:

@@ -18,7 +18,8 @@ from typing import Any
 
 from attrs import evolve
 
-from chain import RAY, State, atomic, check_amount
+from chain import State, atomic, check_amount
+from chain.fixedpoint import ray_div_floor, ray_mul_floor
 from lst.client import IssuerClient, require_issuer
 from lst.errors import UnknownRequest
 from lst.events import WithdrawalClaimed, WithdrawalFinalized, WithdrawalRequested
@@ -81,10 +82,13 @@ class WithdrawalQueue(IssuerClient):
 
     def request(self, request_id: int) -> Request:
         """A request record (UnknownRequest if none)."""
-        record = self._load(("request", request_id), None) if type(request_id) is int else None
+        record = self._find(request_id)
         if record is None:
             raise UnknownRequest(f"no withdrawal request {request_id!r}")
         return record
+
+    def _find(self, request_id: Any) -> Request | None:
+        return self._load(("request", request_id), None) if type(request_id) is int else None
 
     # --- request -----------------------------------------------------------------------
 
@@ -161,11 +165,8 @@ class WithdrawalQueue(IssuerClient):
         RequestAlreadyClaimed, RequestNotFinalized, UnknownAccount."""
         self.state.require_address(caller)
         to = caller if recipient is None else self.state.require_address(recipient)
-        key = ("request", request_id) if type(request_id) is int else None
-        req = validate_claim(
-            self._load(key, None) if key else None, request_id, caller, self.queue_state().last_finalized
-        )
         q = self.queue_state()
+        req = validate_claim(self._find(request_id), request_id, caller, q.last_finalized)
         self._store(("request", req.id), evolve(req, claimed=True))
         self._store("queue", evolve(q, locked=q.locked - req.paid))
         self.state.transfer(self.issuer.native, self.address, to, req.paid)
@@ -184,11 +185,10 @@ class WithdrawalQueue(IssuerClient):
         finalization delay when the buffer covers the queue ahead plus it, else one more
         unbonding period for validators to exit and return native."""
         check_amount(amount, "amount")
-        issuer = self.issuer
-        delay = self.queue_state().finalization_delay
-        if self.queue_state().pending + amount <= issuer.pool().buffered:
-            return delay
-        return delay + issuer.preset.unbonding_seconds
+        issuer, q = self.issuer, self.queue_state()
+        if q.pending + amount <= issuer.pool().buffered:
+            return q.finalization_delay
+        return q.finalization_delay + issuer.preset.unbonding_seconds
 
     def graph_edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """``owner -> queue`` for each unclaimed request, with its value."""
@@ -207,6 +207,6 @@ class WithdrawalQueue(IssuerClient):
 def claimable(amount: int, shares: int, rate: int) -> int:
     """What a request of ``amount`` wei over ``shares`` pays at share rate ``rate`` (ray):
     ``amount`` unless ``amount*1e27//shares > rate``, then ``shares*rate//1e27`` (floor)."""
-    if shares == 0 or amount * RAY // shares <= rate:
+    if shares == 0 or ray_div_floor(amount, shares) <= rate:
         return amount
-    return shares * rate // RAY
+    return ray_mul_floor(shares, rate)

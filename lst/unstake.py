@@ -24,6 +24,7 @@ from typing import Any
 from attrs import evolve
 
 from chain import InsufficientBalance, InvalidArgument, State, atomic, check_amount, check_bps
+from chain.fixedpoint import percent_mul_floor
 from lst.client import IssuerClient, require_issuer
 from lst.errors import InsufficientLiquidity, SlippageExceeded, ZeroDeposit
 from lst.events import LiquidityChanged, LiquidUnstaked
@@ -126,7 +127,7 @@ class UnstakePool(IssuerClient):
         self.state.require_address(user)
         issuer = self.issuer
         bps = self.fee_bps(amount)
-        fee = amount * bps // 10_000
+        fee = percent_mul_floor(amount, bps)
         paid = issuer.to_native(amount - fee)
         if paid > self.liquidity():
             raise InsufficientLiquidity(f"the pool holds {self.liquidity()} wei and cannot pay {paid}")
@@ -134,7 +135,7 @@ class UnstakePool(IssuerClient):
             raise SlippageExceeded(f"the sale pays {paid} wei, below min_out {min_out}")
         if issuer.balance_of(user) < amount:
             raise InsufficientBalance(f"{user} holds {issuer.balance_of(user)} and cannot sell {amount}")
-        cut = fee * self.treasury_cut_bps // 10_000 if self.treasury is not None else 0
+        cut = percent_mul_floor(fee, self.treasury_cut_bps) if self.treasury is not None else 0
         issuer.transfer(user, self.address, amount - cut)
         if cut:
             issuer.transfer(user, self.treasury, cut)  # type: ignore[arg-type]

@@ -126,10 +126,13 @@ def validate_report(
     el_rewards: Any,
     elapsed: int,
     size: int,
-) -> None:
+) -> int:
     """An oracle report: from the oracle, ints, a validator count between the last reported
     and the deposited, and a CL change within the sanity bounds (Lido
-    ``OracleReportSanityChecker``: one-off decrease and annual increase, in bps)."""
+    ``OracleReportSanityChecker``: one-off decrease and annual increase, in bps).
+
+    Returns the pre-report CL balance the bounds were checked against (the last reported
+    balance plus ``size`` per newly seen validator)."""
     if oracle is not None and caller != oracle:
         raise Unauthorized(f"{caller!r} may not report: only the oracle {oracle!r} may")
     for value, what in (
@@ -157,6 +160,7 @@ def validate_report(
             f"the CL balance grows {increase} bps a year, more than the {params.annual_increase_limit_bps} "
             "bps limit: check the report or raise annual_increase_limit_bps"
         )
+    return pre_cl
 
 
 def validate_slash(operator_ids: Any, registry_count: int, count: Any, external: Any) -> list[int]:

@@ -212,9 +212,11 @@ class TestReport:
         issuer.set_param("fee_bps", 500)
         state.advance(86_400)
         event = issuer.report(3200 * ETH + 10**17)
-        assert event.shares_minted_as_fees == sharemath.fee_shares(
-            10**17, 500 * 10**16, 3200 * ETH, 3200 * ETH
+        # 5% of R = 0.1 ETH at T = S = 3200 ETH: R*f*S // ((T+R)*P - R*f), by hand
+        assert event.shares_minted_as_fees == 10**17 * (5 * P // 100) * 3200 * ETH // (
+            (3200 * ETH + 10**17) * P - 10**17 * (5 * P // 100)
         )
+        assert event.shares_minted_as_fees == 4999851566906607
         assert chain.ParameterSet("lido", "fee_bps", 1000, 500) in state.events
 
     def test_sanity_bounds(self):
