@@ -26,6 +26,7 @@ from chain import RAY
 from lending.events import LiquidationCall
 from lstlab import strategies
 from lstlab.agents.base import Agent, Step
+from lstlab.agents.liquidator import bad_debt
 from lstlab.params import OracleMode, WorldParams
 from lstlab.prices import PriceTable, Quality
 from lstlab.report import summarize
@@ -114,7 +115,7 @@ class Backtest:
             "loop_liquidated": float(_loop_liquidated(world, account)),
             "borrow_apr": reserve.variable_borrow_rate / RAY, "staking_apr": step.staking_apr,
             "backing_ratio": float(world.bridge.backing().ratio),
-            "bad_debt_eth": (reserve.bad_debt + reserve.deficit) / 1e18,
+            "bad_debt_eth": bad_debt(world) / 1e18,
         }
         for key, value in contributed.items():
             row[key] = row.get(key, 0.0) + value if key in ("liquidations", "liquidated_debt_eth") else value

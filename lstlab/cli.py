@@ -6,9 +6,11 @@ scenario) ends in one line on stderr naming the problem, and exit status 2; neve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -16,23 +18,23 @@ import click
 from chain import LstlabError
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe: infinities and NaN become None; numpy scalars become Python numbers."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
 def emit(data: dict[str, Any], as_json: bool, title: str = "") -> None:
     """Print ``data`` as JSON or as a two-column table."""
     if as_json:
-        click.echo(json.dumps(_plain(data), indent=2, sort_keys=False))
+        click.echo(json.dumps(json_safe(data), indent=2, sort_keys=False))
         return
     from rich.console import Console
     from rich.table import Table
@@ -47,20 +49,21 @@ def emit(data: dict[str, Any], as_json: bool, title: str = "") -> None:
     Console().print(table)
 
 
-def progress_bar(total: int, label: str):
-    """A rich progress callback ``(done, total)`` on stderr, or None when stderr is no terminal."""
+def progress_bar(total: int, label: str) -> tuple[contextlib.AbstractContextManager, Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr (a context to run the work in) and its callback
+    ``(done, total)``; when stderr is no terminal, a context doing nothing and None."""
     if not sys.stderr.isatty():
-        return None, None
+        return contextlib.nullcontext(), None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                    TimeRemainingColumn(), transient=True)
     task = bar.add_task(label, total=total, rate="")
 
-    def update(done: int, _total: int) -> None:
+    def update(done: int, total: int) -> None:
         elapsed = bar.tasks[0].elapsed or 0.0
         rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
-        bar.update(task, completed=done, rate=rate)
+        bar.update(task, completed=done, total=total, rate=rate)
 
     return bar, update
 
@@ -101,4 +104,4 @@ def run() -> None:
 
 from lstlab import commands, scenario_commands  # noqa: E402,F401  (register the commands on main_group)
 
-__all__ = ["emit", "main", "main_group", "progress_bar", "run"]
+__all__ = ["emit", "json_safe", "main", "main_group", "progress_bar", "run"]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from pathlib import Path
 
 import click
 
 from chain import WAD
-from lstlab.cli import emit, main_group, progress_bar
+from lstlab.cli import emit, json_safe, main_group, progress_bar
 
 ORACLES = click.Choice(["exchange-rate", "market"])
 
@@ -137,11 +136,8 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None)
     limits = leverage_limits(test.world, table)
     bar, update = progress_bar(len(table.frame), "backtest")
-    if bar:
-        with bar:
-            result = test.run(update)
-    else:
-        result = test.run()
+    with bar:
+        result = test.run(update)
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
     result.metrics.to_csv(directory / "metrics.csv")
@@ -149,16 +145,12 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     summary = {**result.summary, **limits, "oracle": oracle, "data": table.source}
     page = report.write_html(directory / "report.html", "lstlab backtest",
                              {"Summary": summary}, images, table.quality.lines())
-    (directory / "summary.json").write_text(json.dumps(_json_safe(summary), indent=2))
+    (directory / "summary.json").write_text(json.dumps(json_safe(summary), indent=2))
     summary["written"] = str(page)
     if not as_json:
         for line in table.quality.lines()[1:]:
             click.echo(f"data: {line}", err=True)
     emit(summary, as_json, "backtest summary")
-
-
-def _json_safe(data: dict) -> dict:
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in data.items()}
 
 
 @main_group.command()
@@ -177,12 +169,11 @@ def graph(fmt, out) -> None:
         text = json.dumps(to_json(world.state), default=str, indent=1)
     else:
         g = world.state.graph().copy()
-        for _, _, data in g.edges(data=True):
-            for key, value in list(data.items()):
-                data[key] = str(value) if not isinstance(value, (str, float, bool)) else value
-        for _, data in g.nodes(data=True):
-            for key, value in list(data.items()):
-                data[key] = str(value) if not isinstance(value, (str, float, bool)) else value
+        attributes = [data for _, data in g.nodes(data=True)] + [data for *_, data in g.edges(data=True)]
+        for data in attributes:
+            for key, value in data.items():
+                if not isinstance(value, (str, float, bool)):
+                    data[key] = str(value)
         buffer = io.BytesIO()
         nx.write_graphml(g, buffer)
         text = buffer.getvalue().decode()

@@ -97,8 +97,7 @@ class BackingFeed(chain.Contract):
         return feed
 
     def latest(self) -> chain.PriceReading:
-        ratio = self.state.contract(worlds.BRIDGE).backing().ratio  # type: ignore[attr-defined]
-        return chain.PriceReading(ratio.numerator * WAD // ratio.denominator, self.decimals, self.state.now)
+        return chain.PriceReading(_backing_wad(self.state.contract(worlds.BRIDGE)), self.decimals, self.state.now)
 
 
 def install_backing_oracle(world: World) -> None:
@@ -125,8 +124,9 @@ def set_backing(world: World, backing: int) -> None:
         world.bridge.exploit_drain(SHOCKER, b.assets - target)
 
 
-def _backing(world: World) -> int:
-    ratio = world.bridge.backing().ratio
+def _backing_wad(bridge) -> int:
+    """The bridge's backing ratio, wad (floor)."""
+    ratio = bridge.backing().ratio
     return ratio.numerator * WAD // ratio.denominator
 
 
@@ -142,7 +142,7 @@ def _setters() -> dict[str, tuple[Callable[[World], int], Callable[[World, int],
         "steth-eth": (lambda w: w.feed("steth-eth-market").latest().answer,
                       lambda w, v: w.feed("steth-eth-market").set(v), WAD),
         "lst-rate": (protocol_rate, set_rate, WAD),
-        "bridge-backing": (_backing, set_backing, WAD),
+        "bridge-backing": (lambda w: _backing_wad(w.bridge), set_backing, WAD),
     }
 
 

@@ -80,13 +80,27 @@ _PANELS = (
 )
 
 
-def plot(metrics: pd.DataFrame, out_dir: str | Path, title: str = "lstlab backtest") -> list[Path]:
-    """Write one PNG per panel that has data; returns their paths."""
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the file-only Agg backend."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def save_figure(fig: Any, path: Path) -> Path:
+    """Lay out ``fig``, write it to ``path`` (PNG without the Software stamp) and close it."""
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    pyplot().close(fig)
+    return path
+
+
+def plot(metrics: pd.DataFrame, out_dir: str | Path, title: str = "lstlab backtest") -> list[Path]:
+    """Write one PNG per panel that has data; returns their paths."""
+    plt = pyplot()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -103,11 +117,7 @@ def plot(metrics: pd.DataFrame, out_dir: str | Path, title: str = "lstlab backte
         ax.set_title(f"{title}: {name}")
         ax.legend(loc="best", fontsize=8)
         ax.grid(alpha=0.3)
-        fig.tight_layout()
-        path = out / f"{name.split()[0].lower()}.png"
-        fig.savefig(path, metadata={"Software": None})
-        plt.close(fig)
-        paths.append(path)
+        paths.append(save_figure(fig, out / f"{name.split()[0].lower()}.png"))
     return paths
 
 

@@ -46,14 +46,14 @@ class BandSpec:
 
 @attrs.frozen
 class StrategySpec:
-    leverage: float | None = 5.0
     health: float | None = None
+    leverage: float | None = attrs.field(
+        default=attrs.Factory(lambda spec: 5.0 if spec.health is None else None, takes_self=True))
+    """Default 5 when no health target is given, none when one is."""
     equity_eth: float = 100.0
     band: BandSpec | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.health is not None and self.leverage == 5.0:
-            object.__setattr__(self, "leverage", None)  # a health target replaces the default leverage
         if (self.leverage is None) == (self.health is None):
             raise ValueError("give exactly one of leverage or health")
         if self.equity_eth <= 0:

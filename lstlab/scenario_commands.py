@@ -23,11 +23,8 @@ def run_command(scenario, seed, out, as_json) -> None:
 
     spec = load_scenario(scenario)
     bar, update = progress_bar(1, spec.name)
-    if bar:
-        with bar:
-            result = run_scenario(spec, seed, progress=update)
-    else:
-        result = run_scenario(spec, seed)
+    with bar:
+        result = run_scenario(spec, seed, progress=update)
     summary = {"scenario": spec.name, **result.summary, **summary_row(result)}
     if out:
         directory = Path(out)
@@ -78,13 +75,9 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
     store = ResultStore(out)
     store.start(manifest, resume)
     bar, update = progress_bar(len(runs), "sweep")
-    if bar:
-        with bar:
-            stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
-                              keep_steps=keep_steps, flush_every=flush_every, progress=update)
-    else:
+    with bar:
         stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
-                          keep_steps=keep_steps, flush_every=flush_every)
+                          keep_steps=keep_steps, flush_every=flush_every, progress=update)
     emit({"runs": stats.total, "skipped (already done)": stats.skipped, "computed": stats.computed,
           "seconds": stats.seconds, "runs per second": stats.computed / stats.seconds if stats.seconds else 0.0,
           "dataset": str(store.summary_dir)}, as_json, "sweep")

@@ -227,11 +227,11 @@ class Band:
 
 def rebalance(world: World, account: str, band: Band, *, venue: Venue = "curve") -> str:
     """Bring the health factor back to ``band.target`` when it left the band; returns what
-    was done (``hold``, ``deleverage`` or ``releverage``)."""
+    was done (``hold``, ``deleverage``, ``releverage``, or ``failed`` when the transaction
+    reverted and wrote nothing)."""
     f = figures(world, account)
     if f.debt_eth == 0 or band.low <= f.health_factor <= band.high:
         return "hold"
-    _, lt = emode_figures(world)
     lt_eff = f.health_factor * f.debt_eth / f.collateral_eth  # the position's own average LT
     # Solve (C +- x) * LT / (D +- x) = target for the WETH amount x moved on both sides.
     x_eth = abs(band.target * f.debt_eth - f.collateral_eth * lt_eff) / (band.target - lt_eff)
@@ -244,5 +244,5 @@ def rebalance(world: World, account: str, band: Band, *, venue: Venue = "curve")
             return "deleverage"
         releverage(world, account, amount)
         return "releverage"
-    except (StrategyFailed, LstlabError):
+    except LstlabError:
         return "failed"

@@ -41,7 +41,7 @@ from amm import get_amount_out, profit_maximizing_trade
 from amm.stableswap_price import PoolQuote
 from chain import WAD, LstlabError
 from lstlab import worlds
-from lstlab.agents.base import Step
+from lstlab.agents.base import Funded, Step
 from lstlab.worlds import World
 
 STEP = 10**15
@@ -173,7 +173,7 @@ class Trades:
 
 
 @attrs.frozen
-class Arbitrageur:
+class Arbitrageur(Funded):
     """Keeps the pools at the step's reference price (see the module docstring).
 
     ``weth_inventory`` / ``wsteth_inventory``: wei minted by :meth:`fund` (the wstETH by
@@ -188,13 +188,6 @@ class Arbitrageur:
     gas_wei: int = 0
     venues: tuple[str, ...] = ("curve", "v2")
     lst_band_bps: int | None = None
-
-    @classmethod
-    def create(cls, world: World, **settings: object) -> Arbitrageur:
-        """An arbitrageur with ``settings`` (fields of this class), funded in ``world``."""
-        agent = cls(**settings)  # type: ignore[arg-type]
-        agent.fund(world)
-        return agent
 
     def fund(self, world: World) -> None:
         """Mint the inventory to the agent's account (staking for the wstETH part)."""

@@ -9,7 +9,7 @@ state, so forks and reruns are exact.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, Self
 
 import attrs
 
@@ -37,3 +37,19 @@ class Agent(Protocol):
     name: str
 
     def act(self, world: World, step: Step) -> dict[str, float]: ...
+
+
+class Funded:
+    """Base of an agent whose account (and inventory) :meth:`fund` sets up in a world."""
+
+    __slots__ = ()
+
+    def fund(self, world: World) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def create(cls, world: World, **settings: object) -> Self:
+        """An agent with ``settings`` (fields of the class), funded in ``world``."""
+        agent = cls(**settings)  # type: ignore[call-arg]
+        agent.fund(world)
+        return agent

@@ -27,7 +27,7 @@ from chain import WAD, LstlabError
 from lending import collateral_to_seize, liquidatable
 from lending.logic.liquidation import max_liquidatable_debt
 from lstlab.agents.arbitrageur import WETH_I, WSTETH_I
-from lstlab.agents.base import Step
+from lstlab.agents.base import Funded, Step
 from lstlab.worlds import World
 
 
@@ -107,7 +107,7 @@ def cover_amount(world: World, user: str) -> int:
 
 
 @attrs.frozen
-class Liquidator:
+class Liquidator(Funded):
     """Liquidates profitable positions each step (see the module docstring)."""
 
     name: str = "liq"
@@ -115,13 +115,6 @@ class Liquidator:
     max_passes: int = 10
     margin: float = 2e-4
     """Float health factors below 1 + margin are candidates (each confirmed exactly)."""
-
-    @classmethod
-    def create(cls, world: World, **settings: object) -> Liquidator:
-        """A liquidator with ``settings`` (fields of this class), its account created."""
-        agent = cls(**settings)  # type: ignore[arg-type]
-        agent.fund(world)
-        return agent
 
     def fund(self, world: World) -> None:
         """Create the liquidator's account (it needs no inventory: flash loans fund it)."""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lstlab.errors import ScenarioError
-from lstlab.report import write_html
+from lstlab.report import pyplot, save_figure, write_html
 from lstlab.sweep.results import MANIFEST, ResultStore
 
 
@@ -43,11 +43,7 @@ def point_table(summary: pd.DataFrame, axes: list[str]) -> pd.DataFrame:
 
 
 def _plots(table: pd.DataFrame, summary: pd.DataFrame, axes: list[str], out: Path) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     paths = []
     for metric in ("p_liquidation", "p_bad_debt"):
         fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
@@ -66,20 +62,12 @@ def _plots(table: pd.DataFrame, summary: pd.DataFrame, axes: list[str], out: Pat
         else:
             ax.bar(["all"], table[metric])
         ax.set_title(metric.replace("_", " "))
-        fig.tight_layout()
-        path = out / f"{metric}.png"
-        fig.savefig(path, metadata={"Software": None})
-        plt.close(fig)
-        paths.append(path)
+        paths.append(save_figure(fig, out / f"{metric}.png"))
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
     apy = summary["net_apy"].replace([np.inf, -np.inf], np.nan).dropna()
     ax.hist(apy, bins=min(50, max(5, len(apy) // 5)))
     ax.set_title("net APY over all runs")
-    fig.tight_layout()
-    path = out / "apy_distribution.png"
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
-    paths.append(path)
+    paths.append(save_figure(fig, out / "apy_distribution.png"))
     return paths
 
 

@@ -9,17 +9,9 @@ from lstlab.sweep import RunResult, RunSpec
 
 
 class NoisyMean:
-    """A pure function of (params, seed); counts its set-ups to show they happen once per worker."""
-
-    def __init__(self) -> None:
-        self._cache: dict | None = None
-
-    def __getstate__(self):
-        return {"_cache": None}
+    """A pure function of (params, seed), with per-step output for the steps dataset."""
 
     def __call__(self, spec: RunSpec) -> RunResult:
-        if self._cache is None:
-            self._cache = {"setups": 1}
         rng = np.random.Generator(np.random.PCG64(spec.seed))
         params = spec.as_dict()
         draws = rng.normal(params.get("mu", 0.0), 1.0, 100)

@@ -45,6 +45,7 @@ SYNTH = '[prices]\nsource = "synthetic"\n[prices.synthetic]\ndays = 20\n'
         ("[run]\noracle = \"chainlink\"\n", "s.toml:2: run.oracle = 'chainlink'"),
         ("[world.lending]\nweth_borrowed = -5\n", "weth_borrowed must not be negative"),
         ("[strategy]\nleverage = 4.0\nhealth = 1.1\n", "exactly one of leverage or health"),
+        ("[strategy]\nleverage = 5.0\nhealth = 1.1\n", "exactly one of leverage or health"),
     ],
 )
 def test_bad_files_name_the_key(tmp_path, text, message):
@@ -87,8 +88,10 @@ def test_governance_change_lands_after_its_delays():
     executed = result.metrics["proposals_executed"].fillna(0).to_numpy()
     day = int(executed.nonzero()[0][0])
     assert day == 13 and executed.sum() == 1
-    assert hf[day - 1] == pytest.approx(13 * 0.95 / 12, rel=2e-3)
-    assert hf[day] == pytest.approx(13 * 0.93 / 12, rel=2e-3)
+    # the opening flash premium (5 bps of the debt) lowers the HF by 5e-4; the carry of
+    # staking over borrowing lifts it back by about 3e-4 over the 13 days
+    assert hf[day - 1] == pytest.approx(13 * 0.95 / 12, rel=5e-4)
+    assert hf[day] == pytest.approx(13 * 0.93 / 12, rel=5e-4)
 
 
 def test_runs_never_share_state():
