@@ -11,12 +11,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from amm.atomic import atomic
 from amm.errors import PairExists
 from amm.events import FeeToSet, PairCreated
+from amm.library import check_fee_bps
 from amm.pair import Pair
 from amm.validation import validate_pair_tokens
-from chain import Contract, Governable, InvalidArgument, ParamSpec, State, Token
+from chain import Contract, Governable, ParamSpec, State, Token
 
 
 @attrs.frozen
@@ -47,8 +47,7 @@ class Factory(Contract, Governable):
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, fee_bps: int = 30, lp_prefix: str = "UNI-V2") -> Factory:
         """Register a factory whose pairs charge ``fee_bps`` and name LP tokens ``<lp_prefix>:<s0>/<s1>``."""
-        if type(fee_bps) is not int or not 0 <= fee_bps < 10_000:
-            raise InvalidArgument(f"fee_bps must be an int in [0, 9999], got {fee_bps!r}")
+        check_fee_bps(fee_bps)
         factory = cls(state, address, network, fee_bps, lp_prefix)
         state.register_contract(factory)
         factory._store("fee", FeeConfig())
@@ -65,7 +64,7 @@ class Factory(Contract, Governable):
             raise PairExists(f"{token0.key}/{token1.key} already has a pool at {self._load(key).address}")
         address = address or f"{self.address}:{token0.symbol}/{token1.symbol}"
 
-        def register() -> Pair:
+        with state.atomic():
             pair = Pair.deploy(
                 state, address, self.network, token0, token1, fee_bps=self.fee_bps, factory=self.address,
                 lp_symbol=f"{self.lp_prefix}:{token0.symbol}/{token1.symbol}",
@@ -73,9 +72,7 @@ class Factory(Contract, Governable):
             self._store(key, PairRef(pair.address))
             state.depend(pair.address, self.address, "created-by")
             state.emit(PairCreated(self.address, token0.key, token1.key, pair.address))
-            return pair
-
-        return atomic(state, register)
+        return pair
 
     def get_pair(self, token_a: Token, token_b: Token) -> Pair | None:
         """The pool of two tokens (either order), or None."""

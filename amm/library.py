@@ -18,7 +18,7 @@ from amm.errors import (
     InsufficientLiquidity,
     InsufficientOutputAmount,
 )
-from chain import UINT112_MAX, InvalidArgument, check_amount
+from chain import UINT112_MAX, check_amount, check_bps
 
 BPS = 10_000
 BPS_SQUARED = BPS * BPS
@@ -35,10 +35,13 @@ def _reserves(reserve_a: int, reserve_b: int) -> None:
         raise InsufficientLiquidity(f"reserves {reserve_a}/{reserve_b}: both must be positive; add liquidity first")
 
 
+def check_fee_bps(fee_bps: int) -> int:
+    """Return ``fee_bps`` if it is an int number of basis points in [0, 9999]."""
+    return check_bps(fee_bps, "fee_bps", upper=BPS - 1)
+
+
 def _fee(fee_bps: int) -> int:
-    if type(fee_bps) is not int or not 0 <= fee_bps < BPS:
-        raise InvalidArgument(f"fee_bps must be an int in [0, 9999], got {fee_bps!r}")
-    return BPS - fee_bps
+    return BPS - check_fee_bps(fee_bps)
 
 
 def quote(amount_a: int, reserve_a: int, reserve_b: int) -> int:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 import attrs
 
-from amm.atomic import atomic
 from amm.errors import (
     InsufficientInputAmount,
     InsufficientLiquidityBurned,
@@ -32,12 +31,13 @@ from amm.library import (
     MINIMUM_LIQUIDITY,
     UINT32,
     accumulate,
+    check_fee_bps,
     first_liquidity,
     fits_uint112,
     protocol_fee_liquidity,
 )
 from amm.validation import validate_pair_tokens, validate_recipient, validate_swap
-from chain import UINT112_MAX, ZERO_ADDRESS, Contract, InvalidArgument, State, Token, token_node
+from chain import UINT112_MAX, ZERO_ADDRESS, Contract, State, Token, token_node
 
 Callback = Callable[["Pair", int, int], None]
 """A flash-swap callback ``callback(pair, amount0_out, amount1_out)``: it must pay the pair back."""
@@ -84,11 +84,10 @@ class Pair(Contract):
         UnknownToken, WrongNetwork, InvalidArgument (fee), DuplicateName; writes nothing then.
         """
         token0, token1 = validate_pair_tokens(state, token_a, token_b, network)
-        if type(fee_bps) is not int or not 0 <= fee_bps < BPS:
-            raise InvalidArgument(f"fee_bps must be an int in [0, 9999], got {fee_bps!r}")
+        check_fee_bps(fee_bps)
         symbol = lp_symbol or f"UNI-V2:{token0.symbol}/{token1.symbol}"
 
-        def register() -> Pair:
+        with state.atomic():
             lp_token = state.add_token(network, symbol, 18)
             pair = cls(state, address, network, token0, token1, lp_token, fee_bps, factory)
             state.register_contract(pair)
@@ -96,9 +95,7 @@ class Pair(Contract):
             for token in (token0, token1):
                 state.depend(address, token_node(token), "pools")
             state.depend(token_node(lp_token), address, "issued-by")
-            return pair
-
-        return atomic(state, register)
+        return pair
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -137,14 +134,11 @@ class Pair(Contract):
         if self.state.load(self.address, "lock", False):
             raise Locked(f"{self.address} was re-entered from its flash-swap callback")
 
-    def _updated(self, r: PairReserves, balance0: int, balance1: int, k_last: int) -> PairReserves:
+    def _updated(self, balance0: int, balance1: int, k_last: int) -> PairReserves:
+        """The stored record after V2's ``_update`` to these balances (accumulators advanced to now)."""
         if not fits_uint112(balance0, balance1):
             raise ReserveOverflow(f"balances {balance0}/{balance1} of {self.address} exceed uint112: skim them")
-        ts = self.state.now % UINT32
-        p0, p1 = accumulate(
-            r.price0_cumulative_last, r.price1_cumulative_last, r.reserve0, r.reserve1,
-            (ts - r.block_timestamp_last) % UINT32,
-        )
+        p0, p1, ts = self.current_cumulative_prices()
         return PairReserves(balance0, balance1, ts, p0, p1, k_last)
 
     def _fee_liquidity(self, r: PairReserves, supply: int) -> tuple[str | None, int]:
@@ -180,7 +174,7 @@ class Pair(Contract):
             raise InsufficientLiquidityMinted(
                 f"sent {amount0}/{amount1} mint {liquidity} LP: send more of both tokens to {self.address}"
             )
-        record = self._updated(r, balance0, balance1, balance0 * balance1 if fee_to else 0)
+        record = self._updated(balance0, balance1, balance0 * balance1 if fee_to else 0)
         if fee_liquidity:
             state.mint(lp, fee_to, fee_liquidity)  # type: ignore[arg-type]
         if supply == 0:
@@ -214,7 +208,7 @@ class Pair(Contract):
                 f"{liquidity} LP at {address} returns {amount0}/{amount1}: send more LP to the pair first"
             )
         balance0, balance1 = balance0 - amount0, balance1 - amount1
-        record = self._updated(r, balance0, balance1, balance0 * balance1 if fee_to else 0)
+        record = self._updated(balance0, balance1, balance0 * balance1 if fee_to else 0)
         if fee_liquidity:
             state.mint(lp, fee_to, fee_liquidity)  # type: ignore[arg-type]
         state.burn(lp, address, liquidity)
@@ -287,8 +281,7 @@ class Pair(Contract):
 
     def _flash_swap(self, r: PairReserves, out0: int, out1: int, to: str, callback: Callback) -> None:
         state, address = self.state, self.address
-
-        def run() -> None:
+        with state.atomic():
             state.store(address, "lock", True)
             if out0:
                 state.transfer(self.token0, address, to, out0)
@@ -302,8 +295,6 @@ class Pair(Contract):
             state.store(address, "reserves", record)
             state.emit(Sync(address, balance0, balance1))
             state.emit(Swap(address, state.sender, in0, in1, out0, out1, to))
-
-        atomic(state, run)
 
     def skim(self, to: str) -> tuple[int, int]:
         """Send ``balance - reserve`` of each token to ``to``; returns the amounts. Emits Transfers."""
@@ -325,5 +316,5 @@ class Pair(Contract):
         r = self._load("reserves")
         balance0 = state.balance_of(self.token0, address)
         balance1 = state.balance_of(self.token1, address)
-        self._store("reserves", self._updated(r, balance0, balance1, r.k_last))
+        self._store("reserves", self._updated(balance0, balance1, r.k_last))
         state.emit(Sync(address, balance0, balance1))

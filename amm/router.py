@@ -8,19 +8,15 @@ even outside ``state.tx``. Pure quoting lives in :mod:`amm.library`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any
 
-from amm.atomic import atomic
 from amm.errors import InvalidPath, Slippage
 from amm.factory import Factory
 from amm.library import get_amount_in, get_amount_out, quote
 from amm.pair import Pair
 from amm.validation import validate_deadline, validate_pair_tokens, validate_path, validate_recipient
 from chain import Contract, InvalidArgument, State, Token, check_amount
-
-T = TypeVar("T")
 
 
 class Router(Contract):
@@ -54,19 +50,24 @@ class Router(Contract):
             raise InvalidPath(f"no pool for {token_a!s}/{token_b!s} in factory {self.factory}")
         return pair
 
-    def reserves_for(self, token_in: Token, token_out: Token) -> tuple[int, int]:
-        """``(reserve_in, reserve_out)`` of the pool of two tokens."""
+    def _hop(self, token_in: Token, token_out: Token) -> tuple[Pair, int, int]:
+        """The pool of two tokens and its ``(reserve_in, reserve_out)``."""
         pair = self.pair_for(token_in, token_out)
         r0, r1, _ = pair.get_reserves()
-        return (r0, r1) if token_in == pair.token0 else (r1, r0)
+        return (pair, r0, r1) if token_in == pair.token0 else (pair, r1, r0)
+
+    def reserves_for(self, token_in: Token, token_out: Token) -> tuple[int, int]:
+        """``(reserve_in, reserve_out)`` of the pool of two tokens."""
+        _, r_in, r_out = self._hop(token_in, token_out)
+        return r_in, r_out
 
     def get_amounts_out(self, amount_in: int, path: list[Token]) -> list[int]:
         """Amounts at each hop for an exact input (``getAmountsOut``)."""
         path = validate_path(path)
         amounts = [amount_in]
         for a, b in pairwise(path):
-            r_in, r_out = self.reserves_for(a, b)
-            amounts.append(get_amount_out(amounts[-1], r_in, r_out, self.pair_for(a, b).fee_bps))
+            pair, r_in, r_out = self._hop(a, b)
+            amounts.append(get_amount_out(amounts[-1], r_in, r_out, pair.fee_bps))
         return amounts
 
     def get_amounts_in(self, amount_out: int, path: list[Token]) -> list[int]:
@@ -74,14 +75,11 @@ class Router(Contract):
         path = validate_path(path)
         amounts = [amount_out]
         for a, b in reversed(list(pairwise(path))):
-            r_in, r_out = self.reserves_for(a, b)
-            amounts.insert(0, get_amount_in(amounts[0], r_in, r_out, self.pair_for(a, b).fee_bps))
+            pair, r_in, r_out = self._hop(a, b)
+            amounts.insert(0, get_amount_in(amounts[0], r_in, r_out, pair.fee_bps))
         return amounts
 
     # --- actions -------------------------------------------------------------------------
-
-    def _atomic(self, fn: Callable[[], T]) -> T:
-        return atomic(self.state, fn)
 
     def _checks(self, sender: Any, to: Any, deadline: Any, *amounts: Any) -> None:
         validate_deadline(self.state.now, deadline)
@@ -102,7 +100,7 @@ class Router(Contract):
         self._checks(sender, to, deadline, amount_a_desired, amount_b_desired, amount_a_min, amount_b_min)
         validate_pair_tokens(self.state, token_a, token_b, self.network)
 
-        def run() -> tuple[int, int, int]:
+        with self.state.atomic():
             factory = self._factory()
             pair = factory.get_pair(token_a, token_b) or factory.create_pair(token_a, token_b)
             r0, r1, _ = pair.get_reserves()
@@ -114,8 +112,6 @@ class Router(Contract):
             self.state.transfer(token_b, sender, pair.address, amount_b)
             return amount_a, amount_b, pair.mint(to)
 
-        return self._atomic(run)
-
     def remove_liquidity(
         self, sender: str, token_a: Token, token_b: Token, liquidity: int, amount_a_min: int,
         amount_b_min: int, to: str, deadline: int,
@@ -125,7 +121,7 @@ class Router(Contract):
         self._checks(sender, to, deadline, liquidity, amount_a_min, amount_b_min)
         pair = self.pair_for(token_a, token_b)
 
-        def run() -> tuple[int, int]:
+        with self.state.atomic():
             self.state.transfer(pair.lp_token, sender, pair.address, liquidity)
             amount0, amount1 = pair.burn(to)
             amount_a, amount_b = (amount0, amount1) if token_a == pair.token0 else (amount1, amount0)
@@ -134,16 +130,6 @@ class Router(Contract):
                     f"burn returns {amount_a}/{amount_b}, below the minimums {amount_a_min}/{amount_b_min}"
                 )
             return amount_a, amount_b
-
-        return self._atomic(run)
-
-    def _swap(self, amounts: list[int], path: list[Token], to: str) -> None:
-        hops = list(pairwise(path))
-        pairs = [self.pair_for(a, b) for a, b in hops]
-        for n, ((token_in, _), pair) in enumerate(zip(hops, pairs)):
-            out = amounts[n + 1]
-            out0, out1 = (0, out) if token_in == pair.token0 else (out, 0)
-            pair.swap(out0, out1, pairs[n + 1].address if n + 1 < len(pairs) else to)
 
     def swap_exact_in(
         self, sender: str, amount_in: int, amount_out_min: int, path: list[Token], to: str, deadline: int
@@ -174,13 +160,14 @@ class Router(Contract):
 
     def _execute(self, sender: str, amounts: list[int], path: list[Token], to: str) -> list[int]:
         """Send the input to the first pool and swap hop by hop, atomically."""
-
-        def run() -> list[int]:
-            self.state.transfer(path[0], sender, self.pair_for(path[0], path[1]).address, amounts[0])
-            self._swap(amounts, path, to)
-            return amounts
-
-        return self._atomic(run)
+        pairs = [self.pair_for(a, b) for a, b in pairwise(path)]
+        with self.state.atomic():
+            self.state.transfer(path[0], sender, pairs[0].address, amounts[0])
+            for n, (token_in, pair) in enumerate(zip(path, pairs)):
+                out = amounts[n + 1]
+                out0, out1 = (0, out) if token_in == pair.token0 else (out, 0)
+                pair.swap(out0, out1, pairs[n + 1].address if n + 1 < len(pairs) else to)
+        return amounts
 
 
 def _optimal(

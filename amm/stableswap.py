@@ -15,21 +15,24 @@ to the new A over ``MIN_RAMP_TIME``); ``ramp_A`` / ``stop_ramp_A`` give full con
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 
 from amm import stableswap_math as sm
-from amm.atomic import atomic
 from amm.errors import (
     InsufficientDeposit,
-    InsufficientInputAmount,
     InsufficientLiquidity,
     InvalidRamp,
     Slippage,
 )
 from amm.events import AddLiquidity, RampA, RemoveLiquidity, RemoveLiquidityOne, StopRampA, TokenExchange
-from amm.validation import validate_amounts, validate_coin, validate_coins, validate_pair_tokens
+from amm.validation import (
+    validate_amounts,
+    validate_coin,
+    validate_coins,
+    validate_input,
+    validate_pair_tokens,
+)
 from chain import (
     UINT256_MAX,
     Contract,
@@ -39,7 +42,6 @@ from chain import (
     ParamSpec,
     State,
     Token,
-    check_amount,
 )
 
 PRECISION = sm.PRECISION
@@ -102,7 +104,7 @@ class StableSwap(Contract, Governable):
         sources = _rate_sources(state, coins, rates)
         symbol = lp_symbol or "crv:" + "/".join(c.symbol for c in coins)
 
-        def register() -> StableSwap:
+        with state.atomic():
             lp_token = state.add_token(network, symbol, 18)
             pool = cls(state, address, network, coins, lp_token, sources)
             state.register_contract(pool)
@@ -113,9 +115,7 @@ class StableSwap(Contract, Governable):
             for source in sources:
                 if isinstance(source, str):
                     state.depend(address, source, "reads-rate")
-            return pool
-
-        return atomic(state, register)
+        return pool
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -178,18 +178,17 @@ class StableSwap(Contract, Governable):
         amp = st.future_A if now >= st.future_A_time else sm.ramped_A(
             st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, now
         )
-        rate_j = rates[j]
-        y = sm.get_y(i, j, xp[i] + dx * rates[i] // PRECISION, xp, amp)
-        dy = xp[j] - y - 1
-        if dy < 0:
-            raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {j}")
-        dy_fee = dy * st.fee // FEE_DENOMINATOR
-        return (dy - dy_fee) * PRECISION // rate_j, dy_fee, rate_j
+        dy, dy_fee = sm.exchange_dy(i, j, dx, xp, rates, amp, st.fee)
+        return dy, dy_fee, rates[j]
+
+    def _imbalance_fee(self, st: StableState) -> int:
+        """Curve's fee on imbalanced deposits and withdrawals: ``fee * n / (4 (n - 1))``."""
+        return st.fee * self.n // (4 * (self.n - 1))
 
     def get_dy(self, i: int, j: int, dx: int) -> int:
         """What ``exchange(i, j, dx)`` pays now (wei of coin j): ``xp_j - y - 1`` less the fee."""
         validate_coins(i, j, self.n)
-        _check_input(dx)
+        validate_input(dx)
         return self._dy(i, j, dx, self._load("state"))[0]
 
     def calc_token_amount(self, amounts: Sequence[int], is_deposit: bool) -> int:
@@ -213,7 +212,7 @@ class StableSwap(Contract, Governable):
         if type(i) is not int or type(j) is not int or not (0 <= i < n and 0 <= j < n) or i == j:
             validate_coins(i, j, n)
         if type(dx) is not int or not 0 < dx <= UINT256_MAX:
-            _check_input(dx)
+            validate_input(dx)
         st = self._load("state")
         dy, dy_fee, rate_j = self._dy(i, j, dx, st)
         if dy < min_dy:
@@ -253,7 +252,7 @@ class StableSwap(Contract, Governable):
         fees = [0] * self.n
         admin = list(st.admin_balances)
         if supply > 0:
-            fee = st.fee * self.n // (4 * (self.n - 1))
+            fee = self._imbalance_fee(st)
             for k in range(self.n):
                 ideal = d1 * old[k] // d0
                 fees[k] = fee * abs(ideal - new[k]) // FEE_DENOMINATOR
@@ -266,15 +265,13 @@ class StableSwap(Contract, Governable):
         if mint_amount < min_mint_amount:
             raise Slippage(f"deposit mints {mint_amount} LP, below min_mint_amount {min_mint_amount}")
 
-        def write() -> None:
+        with self.state.atomic():
             for coin, amount in zip(self.coins, amounts):
                 if amount:
                     self.state.transfer(coin, sender, self.address, amount)
             self.state.mint(self.lp_token, sender, mint_amount)
             self._store("state", attrs.evolve(st, admin_balances=tuple(admin)))
             self.state.emit(AddLiquidity(self.address, sender, amounts, tuple(fees), d1, supply + mint_amount))
-
-        atomic(self.state, write)
         return mint_amount
 
     def remove_liquidity(self, sender: str, amount: int, min_amounts: Sequence[int]) -> tuple[int, ...]:
@@ -283,7 +280,7 @@ class StableSwap(Contract, Governable):
         Raises Slippage, InsufficientBalance. Emits Transfers, RemoveLiquidity.
         """
         min_amounts = validate_amounts(min_amounts, self.n, "min_amounts")
-        _check_input(amount)
+        validate_input(amount)
         supply = self.total_supply()
         if amount > supply:
             raise InsufficientBalance(f"cannot burn {amount} LP of a supply of {supply}")
@@ -315,7 +312,7 @@ class StableSwap(Contract, Governable):
         d0 = sm.get_D(sm.scaled(old, rates), amp)
         new = [b - a for b, a in zip(old, amounts)]
         d1 = sm.get_D(sm.scaled(new, rates), amp)
-        fee = st.fee * self.n // (4 * (self.n - 1))
+        fee = self._imbalance_fee(st)
         admin = list(st.admin_balances)
         for k in range(self.n):
             charged = fee * abs(d1 * old[k] // d0 - new[k]) // FEE_DENOMINATOR
@@ -338,7 +335,7 @@ class StableSwap(Contract, Governable):
     def calc_withdraw_one_coin(self, token_amount: int, i: int) -> int:
         """Coin ``i`` (wei) paid for burning ``token_amount`` LP, after the imbalance fee, minus 1."""
         validate_coin(i, self.n)
-        _check_input(token_amount)
+        validate_input(token_amount)
         supply = self.total_supply()
         if token_amount > supply:
             raise InsufficientBalance(f"cannot burn {token_amount} LP of a supply of {supply}")
@@ -348,7 +345,7 @@ class StableSwap(Contract, Governable):
         d0 = sm.get_D(xp, amp)
         d1 = d0 - token_amount * d0 // supply
         new_y = sm.get_y_D(amp, i, xp, d1)
-        fee = st.fee * self.n // (4 * (self.n - 1))
+        fee = self._imbalance_fee(st)
         reduced = list(xp)
         for k in range(self.n):
             expected = xp[k] * d1 // d0 - new_y if k == i else xp[k] - xp[k] * d1 // d0
@@ -376,13 +373,11 @@ class StableSwap(Contract, Governable):
         self.state.require_address(to)
         st = self._load("state")
 
-        def write() -> None:
+        with self.state.atomic():
             for coin, value in zip(self.coins, st.admin_balances):
                 if value:
                     self.state.transfer(coin, self.address, to, value)
             self._store("state", attrs.evolve(st, admin_balances=(0,) * self.n))
-
-        atomic(self.state, write)
         return st.admin_balances
 
     # --- A ramp and governance -----------------------------------------------------------
@@ -436,12 +431,6 @@ class StableSwap(Contract, Governable):
             self.ramp_A(value, self.state.now + sm.MIN_RAMP_TIME, self.param_admin())
         else:
             self._store("state", attrs.evolve(self._load("state"), **{name: value}))
-
-
-def _check_input(amount: Any) -> None:
-    check_amount(amount)
-    if amount == 0:
-        raise InsufficientInputAmount("amount is 0: pass a positive amount")
 
 
 def _rate_sources(state: State, coins: tuple[Token, ...], rates: Sequence[int | str | None] | None) -> tuple[int | str, ...]:

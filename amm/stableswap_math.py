@@ -10,7 +10,7 @@ Raises NoConvergence when an iteration has not converged within 255 rounds.
 
 from __future__ import annotations
 
-from amm.errors import NoConvergence
+from amm.errors import InsufficientInputAmount, NoConvergence
 
 A_PRECISION = 100
 FEE_DENOMINATOR = 10**10
@@ -100,6 +100,21 @@ def get_y(i: int, j: int, x: int, xp: tuple[int, ...] | list[int], amp: int, d: 
     c = c * d * A_PRECISION // (ann * n)
     b = s_ + d * A_PRECISION // ann
     return _solve_y(c, b, d)
+
+
+def exchange_dy(
+    i: int, j: int, dx: int, xp: tuple[int, ...] | list[int], rates: tuple[int, ...] | list[int], amp: int,
+    fee: int, d: int | None = None,
+) -> tuple[int, int]:
+    """``(dy, dy_fee)`` of selling ``dx`` wei of coin ``i`` for coin ``j`` (Curve's ``get_dy``):
+    ``dy`` is what the seller gets (wei of coin j), ``xp_j - y - 1`` less the fee, and ``dy_fee``
+    the fee (scaled units). Raises InsufficientInputAmount when ``dx`` is too small to pay anything."""
+    y = get_y(i, j, xp[i] + dx * rates[i] // PRECISION, xp, amp, d)
+    dy = xp[j] - y - 1
+    if dy < 0:
+        raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {j}")
+    dy_fee = dy * fee // FEE_DENOMINATOR
+    return (dy - dy_fee) * PRECISION // rates[j], dy_fee
 
 
 def get_y_D(amp: int, i: int, xp: tuple[int, ...] | list[int], d: int) -> int:

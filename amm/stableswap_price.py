@@ -21,9 +21,9 @@ from typing import Any
 import attrs
 
 from amm import stableswap_math as sm
-from amm.errors import InsufficientInputAmount, NoConvergence
-from amm.validation import validate_coins
-from chain import InvalidArgument, check_amount
+from amm.errors import NoConvergence
+from amm.validation import validate_coins, validate_input
+from chain import InvalidArgument
 
 NEWTON_ROUNDS = 60
 
@@ -74,15 +74,8 @@ class PoolQuote:
     def get_dy(self, i: int, j: int, dx: int) -> int:
         """What the pool's ``get_dy(i, j, dx)`` returns in the state read; raises as it does."""
         validate_coins(i, j, len(self.xp))
-        check_amount(dx)
-        if dx == 0:
-            raise InsufficientInputAmount("amount is 0: pass a positive amount")
-        xp, rates = self.xp, self.rates
-        y = sm.get_y(i, j, xp[i] + dx * rates[i] // sm.PRECISION, xp, self.amp, self.d)
-        dy = xp[j] - y - 1
-        if dy < 0:
-            raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {j}")
-        return (dy - dy * self.fee // sm.FEE_DENOMINATOR) * sm.PRECISION // rates[j]
+        validate_input(dx)
+        return sm.exchange_dy(i, j, dx, self.xp, self.rates, self.amp, self.fee, self.d)[0]
 
     def _setup(self, i: int, j: int) -> tuple[float, float, float, float]:
         """``(D, Ann, wei of coin i per unit of u, coin-j-per-coin-i factor of the fee-paid

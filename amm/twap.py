@@ -17,7 +17,7 @@ from amm.errors import TwapNotReady
 from amm.events import TwapUpdated
 from amm.library import Q112, UINT256
 from amm.pair import Pair
-from chain import Contract, InvalidArgument, PriceReading, State, Token, check_amount
+from chain import Contract, InvalidArgument, PriceReading, State, Token, check_amount, check_decimals
 
 
 @attrs.frozen
@@ -60,8 +60,7 @@ class TwapFeed(Contract):
         if base not in (facade.token0, facade.token1):
             raise InvalidArgument(f"{base!r} is not a token of {pair}")
         check_amount(window, "window", positive=True)
-        if type(decimals) is not int or not 0 <= decimals <= 36:
-            raise InvalidArgument(f"decimals must be an int in [0, 36], got {decimals!r}")
+        check_decimals(decimals)
         quote = facade.token1 if base == facade.token0 else facade.token0
         feed = cls(state, address, network, pair, base, quote, window, decimals)
         state.register_contract(feed)
@@ -88,8 +87,9 @@ class TwapFeed(Contract):
         elapsed = now - last.timestamp
         if elapsed < self.window:
             raise TwapNotReady(f"{elapsed} s since the last observation, the window is {self.window} s: wait")
-        p0, p1, _ = self._pair().current_cumulative_prices()
-        if self.base_token == self._pair().token0:
+        pair = self._pair()
+        p0, p1, _ = pair.current_cumulative_prices()
+        if self.base_token == pair.token0:
             average = (p0 - last.price0_cumulative) % UINT256 // elapsed
         else:
             average = (p1 - last.price1_cumulative) % UINT256 // elapsed

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from amm.errors import (
     Expired,
     IdenticalTokens,
+    InsufficientInputAmount,
     InsufficientLiquidity,
     InsufficientOutputAmount,
     InvalidCoin,
@@ -72,9 +73,8 @@ def validate_path(path: Any) -> list[Token]:
 
 def validate_coins(i: Any, j: Any, n: int) -> None:
     """Two distinct coin indices in ``range(n)``."""
-    for index in (i, j):
-        if type(index) is not int or not 0 <= index < n:
-            raise InvalidCoin(f"coin index {index!r} is not in [0, {n - 1}]")
+    validate_coin(i, n)
+    validate_coin(j, n)
     if i == j:
         raise InvalidCoin(f"i and j are both {i}: exchange between two different coins")
 
@@ -83,6 +83,13 @@ def validate_coin(i: Any, n: int) -> None:
     """One coin index in ``range(n)``."""
     if type(i) is not int or not 0 <= i < n:
         raise InvalidCoin(f"coin index {i!r} is not in [0, {n - 1}]")
+
+
+def validate_input(amount: Any) -> None:
+    """A positive input amount (an int in uint256; 0 raises InsufficientInputAmount)."""
+    check_amount(amount)
+    if amount == 0:
+        raise InsufficientInputAmount("amount is 0: pass a positive amount")
 
 
 def validate_amounts(amounts: Any, n: int, what: str = "amounts") -> tuple[int, ...]:

@@ -32,7 +32,7 @@ from chain.journal import Snapshot
 from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
 from chain.params import Governable, ParamSpec
 from chain.state import State, atomic
-from chain.validation import check_amount, check_bps, check_name
+from chain.validation import check_amount, check_bps, check_decimals, check_name
 
 __all__ = [
     "Approval", "CompositeFeed", "Contract", "ContractInfo", "DEAD_ADDRESS", "DivisionByZero",
@@ -43,6 +43,6 @@ __all__ = [
     "RAY", "Revert", "Snapshot", "StaleFeed", "State", "Token", "Transfer", "UINT112_MAX",
     "UINT128_MAX", "UINT256_MAX", "Unauthorized", "UnknownAccount", "UnknownContract",
     "UnknownNetwork", "UnknownParameter", "UnknownToken", "WAD", "WrongNetwork", "ZERO_ADDRESS",
-    "atomic", "check_amount", "check_bps", "check_name", "cycles", "exposed_to", "exposure", "holders",
-    "network_node", "require_fresh", "token_node",
+    "atomic", "check_amount", "check_bps", "check_decimals", "check_name", "cycles", "exposed_to", "exposure",
+    "holders", "network_node", "require_fresh", "token_node",
 ]

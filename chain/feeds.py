@@ -17,7 +17,7 @@ from chain.contract import Contract
 from chain.errors import InvalidArgument, StaleFeed
 from chain.events import Event
 from chain.state import State
-from chain.validation import check_amount, check_name
+from chain.validation import check_amount, check_decimals, check_name
 
 
 @attrs.frozen
@@ -88,8 +88,7 @@ class ManualFeed(Contract):
         """Register a settable feed with an initial ``answer`` (decimals as given)."""
         check_name(base, "base")
         check_name(quote, "quote")
-        if type(decimals) is not int or not 0 <= decimals <= 36:
-            raise InvalidArgument(f"decimals must be an int in [0, 36], got {decimals!r}")
+        check_decimals(decimals)
         check_amount(answer, "answer")
         feed = cls(state, address, network, base, quote, decimals)
         state.register_contract(feed)

@@ -47,8 +47,8 @@ class Journal:
 
     def snapshot(self) -> Snapshot:
         """Open a snapshot at the current position."""
-        self.marks.append(len(self.entries))
-        return Snapshot(self._id, len(self.marks) - 1, len(self.entries))
+        depth = self.open()
+        return Snapshot(self._id, depth, self.marks[depth])
 
     def open(self) -> int:
         """Open an anonymous snapshot; returns its depth (for transactions, which close it)."""
@@ -58,16 +58,13 @@ class Journal:
 
     def close(self, depth: int, keep: bool) -> None:
         """Close the snapshot at ``depth`` (and later ones), keeping or undoing its writes."""
+        marks = self.marks
         if keep:
-            del self.marks[depth:]
-            if not self.marks:
+            del marks[depth:]
+            if not marks:
                 self.entries.clear()
-        else:
-            self._undo_to(self.marks[depth])
-            del self.marks[depth:]
-
-    def _undo_to(self, position: int) -> None:
-        entries = self.entries
+            return
+        entries, position = self.entries, marks[depth]
         while len(entries) > position:
             container, key, old = entries.pop()
             if key is APPENDED:
@@ -76,6 +73,7 @@ class Journal:
                 del container[key]
             else:
                 container[key] = old
+        del marks[depth:]
 
     def _check(self, snap: Snapshot) -> None:
         if (
@@ -91,8 +89,7 @@ class Journal:
     def revert(self, snap: Snapshot) -> None:
         """Undo every write since ``snap`` and close it and every snapshot opened after it."""
         self._check(snap)
-        self._undo_to(snap.position)
-        del self.marks[snap.depth :]
+        self.close(snap.depth, keep=False)
 
     def commit(self, snap: Snapshot) -> None:
         """Keep the writes since ``snap`` and close it (and every snapshot opened after it).
@@ -101,6 +98,4 @@ class Journal:
         dropped.
         """
         self._check(snap)
-        del self.marks[snap.depth :]
-        if not self.marks:
-            self.entries.clear()
+        self.close(snap.depth, keep=True)

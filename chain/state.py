@@ -37,32 +37,9 @@ _RESERVED_PREFIXES = ("token:", "network:")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Tx:
-    """Context manager of :meth:`State.tx` (a class, not a generator: it is on hot paths)."""
-
-    __slots__ = ("_state", "_sender", "_depth")
-
-    def __init__(self, state: State, sender: str | None) -> None:
-        self._state = state
-        self._sender = sender
-
-    def __enter__(self) -> State:
-        state = self._state
-        self._depth = state._journal.open()
-        state._senders.append(self._sender)
-        return state
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        state = self._state
-        state._senders.pop()
-        state._journal.close(self._depth, exc_type is None)
-        if exc_type is not None:
-            state._version += 1
-        return False
-
-
 class _Atomic:
-    """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error."""
+    """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error
+    (a class, not a generator: it is on hot paths)."""
 
     __slots__ = ("_state", "_depth")
 
@@ -79,6 +56,26 @@ class _Atomic:
         if exc_type is not None:
             state._version += 1
         return False
+
+
+class _Tx(_Atomic):
+    """Context manager of :meth:`State.tx`: :class:`_Atomic` with ``sender`` as the sender."""
+
+    __slots__ = ("_sender",)
+
+    def __init__(self, state: State, sender: str | None) -> None:
+        self._state = state
+        self._sender = sender
+
+    def __enter__(self) -> State:
+        state = self._state
+        self._depth = state._journal.open()
+        state._senders.append(self._sender)
+        return state
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        self._state._senders.pop()
+        return _Atomic.__exit__(self, exc_type, exc, tb)
 
 
 def atomic(method: F) -> F:

@@ -35,6 +35,13 @@ def check_bps(value: Any, what: str, *, upper: int = 10_000) -> int:
     return value
 
 
+def check_decimals(value: Any, what: str = "decimals") -> int:
+    """Return ``value`` if it is an int number of decimals in [0, 36]."""
+    if type(value) is not int or not 0 <= value <= 36:
+        raise InvalidArgument(f"{what} must be an int in [0, 36], got {value!r}")
+    return value
+
+
 def check_name(value: Any, what: str) -> str:
     """Return ``value`` if it is a non-empty string."""
     if not isinstance(value, str) or not value:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from amm import AmmError, StableSwap, get_amount_out
-from chain import LstlabError
 from tests.amm.conftest import make_world
 
 E18 = 10**18
@@ -83,10 +82,7 @@ class PoolsMachine(RuleBasedStateMachine):
     @rule(dx=st.integers(10**9, 100 * E18), i=st.integers(0, 1))
     def exchange(self, dx: int, i: int) -> None:
         quoted = self.stable.get_dy(i, 1 - i, dx)
-        try:
-            got = self.stable.exchange("wallet", i, 1 - i, dx, quoted)
-        except LstlabError:
-            return
+        got = self.stable.exchange("wallet", i, 1 - i, dx, quoted)  # the wallet holds 1e30 of each coin
         assert got == quoted
         self.stable_in[i] += dx
         self.stable_in[1 - i] -= got
