@@ -3,7 +3,7 @@ of parameter changes.
 
 Its admin (the governor) queues a batch of actions with an eta ``now + delay``; the batch
 may run from the eta until ``eta + GRACE_PERIOD`` (inclusive, as Compound). Running it
-re-validates every action, then sets each parameter with the timelock as the caller: a
+sets each parameter with the timelock as the caller (``set_param`` checks it again): a
 target hands control to governance with ``target.set_param_admin(timelock.address)``. The
 whole batch applies or nothing does. The delay is itself a governable parameter whose
 admin is the timelock, so only a proposal can change it (Compound ``setDelay``).
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from chain import Contract, Governable, ParamSpec, State, Unauthorized
-from governance import validation
 from governance.errors import InvalidSetting, StaleBatch, TimelockNotReady, UnknownBatch
 from governance.events import BatchCanceled, BatchExecuted, BatchQueued
 from governance.records import Action, Admin, Delay, QueuedBatch
@@ -105,7 +104,7 @@ class Timelock(Governable, Contract):
         """Apply every action of batch ``key``, atomically, between its eta and eta + grace.
 
         Raises Unauthorized, UnknownBatch, TimelockNotReady, StaleBatch, and any error of
-        the actions' validation or ``set_param`` (then nothing is written); emits
+        an action's ``set_param`` (then nothing is written); emits
         ParameterSet per action and BatchExecuted.
         """
         self._require_admin_caller(caller)
@@ -117,8 +116,6 @@ class Timelock(Governable, Contract):
             )
         if now > batch.eta + GRACE_PERIOD:
             raise StaleBatch(f"batch {key} could run until {batch.eta + GRACE_PERIOD}, it is {now}")
-        for action in batch.actions:
-            validation.validate_action(self.state, action)
         with self.state.atomic():
             self._store(("batch", key), None)
             for action in batch.actions:

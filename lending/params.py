@@ -42,6 +42,7 @@ _STRATEGY: dict[str, tuple[int, int, str]] = {
     "optimal_usage": (1, RAY, "ray"), "base_rate": (0, 10 * RAY, "ray/yr"),
     "slope1": (0, 10 * RAY, "ray/yr"), "slope2": (0, 10 * RAY, "ray/yr"),
 }
+_RESERVE_ALL = {**_RESERVE, **_STRATEGY}
 _EMODE = {"ltv": _BPS, "liquidation_threshold": _BPS, "liquidation_bonus": (0, 2 * PERCENTAGE_FACTOR, "bps")}
 _MARKET = {"flash_premium_total": _BPS, "flash_premium_to_protocol": _BPS, "liquidation_v33": _FLAG}
 
@@ -82,7 +83,7 @@ def specs(m: Market) -> dict[str, ParamSpec]:
     for name, (lo, hi, unit) in _MARKET.items():
         out[name] = ParamSpec(name, lo, hi, unit)
     for asset in m.reserves():
-        for name, (lo, hi, unit) in {**_RESERVE, **_STRATEGY}.items():
+        for name, (lo, hi, unit) in _RESERVE_ALL.items():
             full = f"{asset.symbol}.{name}"
             out[full] = ParamSpec(full, lo, hi, unit, f"{name} of the {asset.key} reserve")
     for key, cat in m._records().items():
@@ -101,7 +102,7 @@ def _split(m: Market, name: str) -> tuple[str, Any, str]:
         cat = m._emode(int(parts[1]))
         if cat is not None:
             return "emode", cat, parts[2]
-    if len(parts) == 2 and parts[1] in {**_RESERVE, **_STRATEGY}:
+    if len(parts) == 2 and parts[1] in _RESERVE_ALL:
         i = m._load(("sym", parts[0]), None)
         if i is not None:
             return "reserve", i, parts[1]

@@ -73,13 +73,3 @@ def cumulate_to_liquidity_index(rs: ReserveState, total_liquidity: int, amount: 
     (``cumulateToLiquidityIndex``; flash-loan premiums)."""
     factor = ray_div(wad_to_ray(amount), wad_to_ray(total_liquidity)) + RAY
     return rs.replace(liquidity_index=ray_mul(factor, rs.liquidity_index))
-
-
-def total_supplied(rs: ReserveState, now: int) -> int:
-    """What suppliers (and the treasury's unminted share) are owed, in wei (``rayMul`` half up)."""
-    return ray_mul(rs.scaled_supply + rs.accrued_to_treasury, normalized_income(rs, now))
-
-
-def total_debt(rs: ReserveState, now: int) -> int:
-    """What borrowers owe in total, in wei (``rayMul`` half up)."""
-    return ray_mul(rs.scaled_debt, normalized_debt(rs, now))

@@ -160,14 +160,15 @@ def can_be_collateral(cfg: ReserveConfig) -> bool:
 
 def validate_set_emode(m: Market, pos: UserPosition, category: int) -> None:
     """The category exists, and every asset the user borrows belongs to it."""
-    if category and m._emode(category) is None:
+    if not category:
+        return
+    if m._emode(category) is None:
         raise UnknownEModeCategory(f"no efficiency-mode category {category}")
-    if category:
-        for i, scaled in enumerate(pos.borrowed):
-            if scaled and m._rcfg(i).emode_category != category:
-                raise InconsistentEModeCategory(
-                    f"the user borrows {m._rcfg(i).asset.key}, outside category {category}: repay it first"
-                )
+    for i, scaled in enumerate(pos.borrowed):
+        if scaled and m._rcfg(i).emode_category != category:
+            raise InconsistentEModeCategory(
+                f"the user borrows {m._rcfg(i).asset.key}, outside category {category}: repay it first"
+            )
 
 
 def validate_liquidation(

@@ -17,10 +17,10 @@ from chain.fixedpoint import percent_div, percent_mul, ray_div, ray_mul
 from lending.account import account_data
 from lending.errors import InvalidBurnAmount, MustNotLeaveDust
 from lending.events import BadDebtRecorded, CollateralSet, DeficitCreated, LiquidationCall
-from lending.logic import touch
+from lending.logic import credit_supply, touch
 from lending.reserve import normalized_debt, normalized_income, update_rates
 from lending.types import AccountData, MarketConfig, UserPosition
-from lending.validation import can_be_collateral, validate_liquidation
+from lending.validation import validate_liquidation
 
 if TYPE_CHECKING:
     from lending.market import Market
@@ -114,8 +114,8 @@ def execute_liquidation(m: Market, liquidator: str, user: str, cr: int, dr: int,
     user_collateral = ray_mul(pos.supplied_of(cr), income)
     prices = (m._price(cr), ccfg.unit, m._price(dr), dcfg.unit)
     cap = max_liquidatable_debt(mc, acct, user_debt, user_collateral, *prices)
-    s = collateral_to_seize(min(debt_to_cover, cap), prices[0], prices[1], prices[2], prices[3],
-                            user_collateral, bonus, ccfg.liquidation_protocol_fee)
+    s = collateral_to_seize(min(debt_to_cover, cap), *prices, user_collateral, bonus,
+                            ccfg.liquidation_protocol_fee)
     if mc.liquidation_v33:
         check_dust(mc, s, user_debt, user_collateral, *prices)
     emptied = s.collateral + s.fee == user_collateral
@@ -138,7 +138,7 @@ def execute_liquidation(m: Market, liquidator: str, user: str, cr: int, dr: int,
         state.emit(DeficitCreated(m.address, user, dcfg.asset, deficit))
     _move_collateral(m, liquidator, user, cr, s.collateral, income, receive_a_token)
     if s.fee:
-        s = attrs.evolve(s, fee=_pay_fee(m, user, cr, s.fee))
+        s = attrs.evolve(s, fee=_pay_fee(m, user, cr, s.fee, income))
     if no_collateral_left:
         _burn_bad_debt(m, user)
     elif not mc.liquidation_v33:
@@ -157,11 +157,8 @@ def _move_collateral(m: Market, liquidator: str, user: str, cr: int, amount: int
     if receive_a_token:
         scaled = ray_div(amount, income)
         m._put_position(user, pos.with_supplied(cr, pos.supplied_of(cr) - scaled))
-        liq = m._position(liquidator)
-        first = liq.supplied_of(cr) == 0
-        liq = liq.with_supplied(cr, liq.supplied_of(cr) + scaled)
-        enable = first and not liq.uses_as_collateral(cr) and can_be_collateral(ccfg)
-        m._put_position(liquidator, liq.with_collateral(cr, True) if enable else liq)
+        liq, enable = credit_supply(m._position(liquidator), ccfg, scaled)
+        m._put_position(liquidator, liq)
         if enable:
             state.emit(CollateralSet(m.address, ccfg.asset, liquidator, True))
         return
@@ -175,10 +172,10 @@ def _move_collateral(m: Market, liquidator: str, user: str, cr: int, amount: int
     state.transfer(ccfg.asset, m.address, liquidator, amount)
 
 
-def _pay_fee(m: Market, user: str, cr: int, fee: int) -> int:
-    """Move the protocol fee from the user's aTokens to the treasury's; returns the fee paid
-    (cut to the user's balance when rounding left one wei less, as Aave)."""
-    income = normalized_income(m._rstate(cr), m.state.now)
+def _pay_fee(m: Market, user: str, cr: int, fee: int, income: int) -> int:
+    """Move the protocol fee from the user's aTokens to the treasury's at the collateral
+    reserve's ``income`` (RAY); returns the fee paid (cut to the user's balance when rounding
+    left one wei less, as Aave)."""
     pos = m._position(user)
     if ray_div(fee, income) > pos.supplied_of(cr):
         fee = ray_mul(pos.supplied_of(cr), income)

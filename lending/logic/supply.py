@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chain.fixedpoint import ray_div, ray_mul
 from lending.errors import InvalidBurnAmount, InvalidMintAmount, LtvValidationFailed
 from lending.events import CollateralSet, MintedToTreasury, Supply, Withdraw
-from lending.logic import touch
+from lending.logic import credit_supply, touch
 from lending.reserve import normalized_income, update_rates
 from lending.validation import (
     can_be_collateral,
@@ -33,12 +33,7 @@ def execute_supply(m: Market, user: str, i: int, amount: int, on_behalf_of: str)
     if scaled == 0:
         raise InvalidMintAmount(f"{amount} wei is worth 0 scaled units at index {rs.liquidity_index}")
     state.transfer(cfg.asset, user, m.address, amount)
-    pos = m._position(on_behalf_of)
-    first = pos.supplied_of(i) == 0
-    pos = pos.with_supplied(i, pos.supplied_of(i) + scaled)
-    enable = first and not pos.uses_as_collateral(i) and can_be_collateral(cfg)
-    if enable:
-        pos = pos.with_collateral(i, True)
+    pos, enable = credit_supply(m._position(on_behalf_of), cfg, scaled)
     m._put_rstate(i, rs.replace(scaled_supply=rs.scaled_supply + scaled))
     m._put_position(on_behalf_of, pos)
     if enable:
