@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from chain import WAD
-from chain.fixedpoint import mul_div_down
+from chain.concentration import herfindahl, nakamoto, share_of
 from governance.governor import Governor
 from governance.votes import VotesToken
 
@@ -55,10 +54,6 @@ class Turnout:
     turnout: int
 
 
-def _share(part: int, whole: int) -> int:
-    return mul_div_down(part, WAD, whole) if whole else 0
-
-
 def concentration(votes: VotesToken, top_n: int = 10, block: int | None = None) -> Concentration:
     """Concentration of delegated power now (``block`` None) or at a past ``block``.
 
@@ -73,15 +68,8 @@ def concentration(votes: VotesToken, top_n: int = 10, block: int | None = None) 
     powers.sort(reverse=True)
     total = sum(powers)
     top = sum(powers[:top_n])
-    nakamoto, running = 0, 0
-    for power in powers:
-        if 2 * running > total:
-            break
-        running += power
-        nakamoto += 1
-    herfindahl = mul_div_down(sum(p * p for p in powers), WAD, total * total) if total else 0
-    return Concentration(block, supply, total, len(powers), top_n, top, _share(top, total), nakamoto,
-                         herfindahl, _share(total, supply))
+    return Concentration(block, supply, total, len(powers), top_n, top, share_of(top, total),
+                         nakamoto(powers, 1, 2), herfindahl(powers), share_of(total, supply))
 
 
 def turnout(governor: Governor, proposal_id: int) -> Turnout:
@@ -90,4 +78,4 @@ def turnout(governor: Governor, proposal_id: int) -> Turnout:
     supply = governor.votes.get_past_total_supply(p.start)
     cast = p.for_votes + p.against_votes + p.abstain_votes
     return Turnout(proposal_id, p.for_votes, p.against_votes, p.abstain_votes, cast, p.voters, supply,
-                   governor.quorum(p.start), _share(cast, supply))
+                   governor.quorum(p.start), share_of(cast, supply))

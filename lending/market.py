@@ -15,7 +15,17 @@ from typing import Any
 
 import attrs
 
-from chain import Contract, Governable, InvalidArgument, ParamSpec, State, Token, check_amount, check_bps
+from chain import (
+    Contract,
+    Governable,
+    InvalidArgument,
+    ParamSpec,
+    State,
+    Token,
+    check_amount,
+    check_bps,
+    check_decimals,
+)
 from chain.fixedpoint import UINT256_MAX, ray_mul
 from lending import params as _params
 from lending.account import account_data as _account_data
@@ -61,8 +71,7 @@ class Market(Contract, Governable):
     ) -> Market:
         """Register a market. The v3.3 thresholds default to 2000 and 1000 units of the base
         currency (Aave's 2000e8 / 1000e8 USD); pass them for a non-USD base."""
-        if type(price_decimals) is not int or not 0 <= price_decimals <= 36:
-            raise InvalidArgument(f"price_decimals must be an int in [0, 36], got {price_decimals!r}")
+        check_decimals(price_decimals, "price_decimals")
         state.require_address(treasury)
         threshold = close_factor_threshold_base
         if threshold is None:

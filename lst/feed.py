@@ -7,7 +7,7 @@ issuer's last oracle report: the rate only moves at reports (and slashings).
 
 from __future__ import annotations
 
-from chain import InvalidArgument, PriceReading, State
+from chain import PriceReading, State, check_decimals
 from lst import sharemath
 from lst.client import IssuerClient, require_issuer
 
@@ -56,8 +56,7 @@ class RateFeed(IssuerClient):
         unit of the answer (default: the native token's symbol; e.g. "stETH" to chain it with a
         stETH/ETH market feed in a ``CompositeFeed``)."""
         target = require_issuer(state, issuer)
-        if type(decimals) is not int or not 0 <= decimals <= 36:
-            raise InvalidArgument(f"decimals must be an int in [0, 36], got {decimals!r}")
+        check_decimals(decimals)
         feed = cls(
             state,
             address,

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chain import RAY, WAD
-from chain.fixedpoint import mul_div_down, mul_div_up
+from chain import RAY
+from chain.concentration import herfindahl, nakamoto, share_of  # noqa: F401  (part of sharemath's API)
+from chain.fixedpoint import mul_div_up
 
 FEE_PRECISION_POINTS = 10**20
 """100% in Lido's fee units (``StakingRouter.FEE_PRECISION_POINTS``)."""
@@ -143,30 +144,3 @@ def correlation_penalty(
         return 0
     adjusted = min(slashed_in_window * multiplier, total_balance)
     return effective_balance // increment * adjusted // total_balance * increment
-
-
-def herfindahl(stakes: Sequence[int]) -> int:
-    """Herfindahl-Hirschman index of ``stakes`` in wad (1e18 = one holder), floored."""
-    total = sum(stakes)
-    if total == 0:
-        return 0
-    return sum(s * s for s in stakes) * WAD // (total * total)
-
-
-def nakamoto(stakes: Sequence[int], numerator: int = 1, denominator: int = 3) -> int:
-    """Fewest holders whose stake together exceeds ``numerator/denominator`` of the total
-    (1/3 halts a BFT chain); 0 when there is no stake."""
-    total = sum(stakes)
-    if total == 0:
-        return 0
-    running = 0
-    for count, stake in enumerate(sorted(stakes, reverse=True), start=1):
-        running += stake
-        if running * denominator > total * numerator:
-            return count
-    return len(stakes)
-
-
-def share_of(part: int, whole: int) -> int:
-    """``part/whole`` in wad, floored (0 when ``whole`` is 0)."""
-    return mul_div_down(part, WAD, whole) if whole else 0
