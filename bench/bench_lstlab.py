@@ -14,13 +14,13 @@ import time
 
 from bench.harness import Row
 from lstlab.agents.population import loop_population
-from lstlab.backtest import Backtest, LoopConfig
-from lstlab.params import LendingParams, WorldParams
-from lstlab.scenario import AgentsSpec, PricesSpec, RunSettings, Scenario, run_scenario
-from lstlab.sweep import Grid, ResultStore, run_sweep
-from lstlab.sweep.task import ScenarioTask
-from lstlab.synthetic import Depeg, SyntheticPath
-from lstlab.worlds import default
+from lstlab.sim.backtest import Backtest, LoopConfig
+from lstlab.world.params import LendingParams, WorldParams
+from lstlab.sim.scenario import AgentsSpec, PricesSpec, RunSettings, Scenario, run_scenario
+from lstlab.sim.sweep import Grid, ResultStore, run_sweep
+from lstlab.sim.sweep.task import ScenarioTask
+from lstlab.market.synthetic import Depeg, SyntheticPath
+from lstlab.world.build import default_world
 
 HOURLY_YEAR = SyntheticPath(days=365, steps_per_day=24, depegs=(Depeg(start_day=200, depth=0.04),))
 
@@ -33,7 +33,7 @@ into a liquidation benchmark)."""
 
 def _hourly_year(positions: int, agents: bool) -> tuple[float, int]:
     table = HOURLY_YEAR.table(1)
-    world = default(DEEP_MARKET, start=int(table.seconds[0]))
+    world = default_world(DEEP_MARKET, start=int(table.seconds[0]))
     if positions:
         loop_population(world, positions, seed=1, equity=(0.1, 5.0))  # 10,000 of them fit the market's WETH
     test = Backtest(table, LoopConfig(leverage=5.0), world=world, oracle="market",

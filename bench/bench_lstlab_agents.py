@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from bench.harness import Row, best_of
 from lending import health_factors_exact
-from lstlab import worlds
+from lstlab.world import default_world, names
 from lstlab.agents import Liquidator, loop_population
-from lstlab.params import LendingParams, WorldParams
+from lstlab.world.params import LendingParams, WorldParams
 
 
-def _world(n: int, steth_eth: float) -> worlds.World:
-    world = worlds.default(WorldParams(lending=LendingParams(weth_supplied=8_000_000)))
+def _world(n: int, steth_eth: float) -> World:
+    world = default_world(WorldParams(lending=LendingParams(weth_supplied=8_000_000)))
     loop_population(world, n, 1)
     world.set_oracle("market")
     world.set_prices(world.params.eth_usd, steth_eth)
@@ -24,7 +24,7 @@ def _world(n: int, steth_eth: float) -> worlds.World:
     return world
 
 
-def _timed_sweep(world: worlds.World) -> tuple[float, int]:
+def _timed_sweep(world: World) -> tuple[float, int]:
     slot: list = []
     counts: list[int] = []
 

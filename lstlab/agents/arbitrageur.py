@@ -40,9 +40,9 @@ import attrs
 from amm import get_amount_out, profit_maximizing_trade
 from amm.stableswap_price import PoolQuote
 from chain import WAD, LstlabError
-from lstlab import worlds
+from lstlab.world import names
 from lstlab.agents.base import Funded, Step
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 STEP = 10**15
 """Resolution of the StableSwap sizing: 0.001 token (wei)."""
@@ -328,7 +328,7 @@ class Arbitrageur(Funded):
             requests, left = 0, got
             while left:
                 piece = min(left, chunk)
-                queue.request_withdrawal_wrapped(self.name, piece, worlds.WRAPPER)
+                queue.request_withdrawal_wrapped(self.name, piece, names.WRAPPER)
                 requests, left = requests + 1, left - piece
         except LstlabError:
             state.revert(snap)

@@ -13,7 +13,7 @@ from typing import Protocol, Self
 
 import attrs
 
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 
 @attrs.frozen

@@ -28,7 +28,7 @@ from lending import collateral_to_seize, liquidatable
 from lending.logic.liquidation import max_liquidatable_debt
 from lstlab.agents.arbitrageur import WETH_I, WSTETH_I
 from lstlab.agents.base import Funded, Step
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ import numpy as np
 from chain import WAD
 from lending.presets import ETH_CORRELATED
 from lstlab import strategies
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 MILLI = WAD // 1000
 

@@ -17,7 +17,7 @@ import attrs
 
 from governance import Action, ProposalState, Support
 from lstlab.agents.base import Step
-from lstlab.worlds import DAO, World
+from lstlab.world.build import DAO, World
 
 EventKind = Literal["slash", "bridge-exploit", "ramp-a", "governance"]
 

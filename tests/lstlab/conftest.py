@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from lstlab import worlds
+from lstlab.world import default_world
 
 
 @pytest.fixture(scope="session")
 def base_world():
-    return worlds.default()
+    return default_world()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lstlab.sweep import RunResult, RunSpec
+from lstlab.sim.sweep import RunResult, RunSpec
 
 
 class NoisyMean:

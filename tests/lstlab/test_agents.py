@@ -11,7 +11,7 @@ from amm.stableswap_price import PoolQuote
 from chain import WAD, LstlabError
 from chain.fixedpoint import percent_mul
 from lending import health_factors_exact
-from lstlab import probe
+from lstlab.audit import probe
 from lstlab.agents import Arbitrageur, Liquidator, Step, l2_borrowers, loop_population, stakers
 from lstlab.agents.arbitrageur import (
     PRICE_TOLERANCE,

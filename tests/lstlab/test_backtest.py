@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from lstlab import closed_form
-from lstlab.backtest import Backtest, LoopConfig, leverage_limits
-from lstlab.data import default_path
-from lstlab.prices import load_prices
-from lstlab.synthetic import Depeg, SyntheticPath
+from lstlab.strategies import closed_form
+from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
+from lstlab.market.data import default_path
+from lstlab.market.prices import load_prices
+from lstlab.market.synthetic import Depeg, SyntheticPath
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +60,13 @@ def test_depeg_liquidates_only_above_the_limit_under_a_market_oracle(prices_2022
 def test_same_seed_same_bytes(tmp_path):
     """A seeded synthetic path with a depeg, agents and a population: byte-identical metrics."""
     from lstlab.agents.population import loop_population
-    from lstlab.worlds import default
+    from lstlab.world.build import default_world
 
     path = SyntheticPath(days=60, depegs=(Depeg(start_day=20, depth=0.06, hold_days=5, recovery_days=10),))
     outputs = []
     for _ in range(2):
         table = path.table(11)
-        world = default(start=int(table.seconds[0]))
+        world = default_world(start=int(table.seconds[0]))
         loop_population(world, 30, seed=11)
         result = Backtest(table, LoopConfig(leverage=12.0), world=world, oracle="market").run()
         file = tmp_path / f"m{len(outputs)}.csv"

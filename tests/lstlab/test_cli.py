@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lstlab.cli import main
+from lstlab.cli.app import main
 
 
 def _run(capsys, *argv):
@@ -69,7 +69,7 @@ def test_backtest_writes_outputs(tmp_path, capsys):
 def test_console_script_never_prints_a_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("date,eth_usd,steth_eth\n2022-01-01,1,1\n2022-01-01,1,1\n")
-    proc = subprocess.run([sys.executable, "-c", "from lstlab.cli import run; run()", "backtest", "--data", str(bad)],
+    proc = subprocess.run([sys.executable, "-c", "from lstlab.cli.app import run; run()", "backtest", "--data", str(bad)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from lstlab import closed_form as cf
+from lstlab.strategies import closed_form as cf
 from lstlab.errors import StrategyError
 
 

@@ -9,7 +9,7 @@ from chain import WAD, Unauthorized
 from chain.fixedpoint import percent_mul, wad_div
 from governance import Action, ProposalState, Support
 from lstlab import strategies
-from lstlab.worlds import DAO, ISSUER, MARKET
+from lstlab.world.build import DAO, ISSUER, MARKET
 
 BLOCK = 12
 

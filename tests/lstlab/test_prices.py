@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstlab.data import default_path
+from lstlab.market.data import default_path
 from lstlab.errors import DataError
-from lstlab.prices import load_prices
-from lstlab.synthetic import Depeg, SyntheticPath
+from lstlab.market.prices import load_prices
+from lstlab.market.synthetic import Depeg, SyntheticPath
 
 
 def test_shipped_data_covers_the_2022_depeg():

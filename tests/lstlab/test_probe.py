@@ -7,10 +7,12 @@ import math
 import pytest
 
 from chain import WAD
-from lstlab import closed_form, probe, worlds
+from lstlab.audit import probe
+from lstlab.strategies import closed_form
+from lstlab.world import default_world, names
 from lstlab.agents import l2_borrowers, loop_population
 from lstlab.errors import StrategyError
-from lstlab.params import PoolParams, WorldParams
+from lstlab.world.params import PoolParams, WorldParams
 
 AGREE = 1e-9
 """Bisection vs closed form: both exact on integers; they differ by the composite feeds'
@@ -19,7 +21,7 @@ floor to 8 decimals of USD (about 1e-11 relative here)."""
 
 @pytest.fixture(scope="module")
 def loops_world():
-    world = worlds.default()
+    world = default_world()
     accounts = loop_population(world, 4, 11, leverage=(3.0, 12.0))
     return world, accounts
 
@@ -27,7 +29,7 @@ def loops_world():
 @pytest.fixture(scope="module")
 def shallow_world():
     """A 3,000 + 3,000 StableSwap pool and 40 loops at 8-13x: liquidations move the pool."""
-    world = worlds.default(WorldParams(pools=PoolParams(curve_eth=3000, curve_steth=3000)))
+    world = default_world(WorldParams(pools=PoolParams(curve_eth=3000, curve_steth=3000)))
     loop_population(world, 40, 7, leverage=(8.0, 13.0), equity=(10.0, 30.0))
     return world
 
@@ -99,7 +101,7 @@ def test_cascade_acceptance_market_feed_gives_a_second_round(shallow_world):
     # every liquidated account reaches the shocked feed through the market and its feed chain
     assert set(c.paths) == set(c.liquidated)
     for user, path in c.paths.items():
-        assert path == [user, worlds.MARKET, "wsteth-usd-market", "wsteth-eth-market", "steth-eth-market"]
+        assert path == [user, names.MARKET, "wsteth-usd-market", "wsteth-eth-market", "steth-eth-market"]
 
 
 def test_cascade_exchange_rate_feed_has_no_liquidation(shallow_world):
@@ -115,7 +117,7 @@ def test_slashing_liquidates_under_either_feed(shallow_world):
     for mode in ("exchange-rate", "market"):
         c = probe.cascade(_mode(shallow_world, mode), "slashing", 0.12)
         assert c.rounds.loc[1, "liquidations"] > 0
-        assert all(path[-1] == worlds.ISSUER for path in c.paths.values())
+        assert all(path[-1] == names.ISSUER for path in c.paths.values())
 
 
 def test_eth_price_and_bridge_exploit_leave_eth_loops_alone(shallow_world):
@@ -143,7 +145,7 @@ def test_paths_follow_the_oracle(loops_world):
     for world in (market, rate):
         found = probe.paths(world, "wsteth-steth", accounts)
         assert set(found) == set(accounts)
-        assert all(p[0] == u and p[-1] == "wsteth-steth" and worlds.MARKET in p for u, p in found.items())
+        assert all(p[0] == u and p[-1] == "wsteth-steth" and names.MARKET in p for u, p in found.items())
 
 
 def test_set_rate_reads_back_exactly(world):

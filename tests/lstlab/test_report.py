@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstlab.report import max_drawdown, plot, summarize, write_html
+from lstlab.report.figures import plot
+from lstlab.report.html import write_html
+from lstlab.report.summary import max_drawdown, summarize
 
 
 def _metrics():

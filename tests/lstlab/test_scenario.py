@@ -7,10 +7,10 @@ from pathlib import Path
 import attrs
 import pytest
 
-from lstlab import scenario as sc
+from lstlab.sim import scenario as sc
 from lstlab.errors import ScenarioError
 
-EXAMPLES = Path(sc.__file__).parent / "scenarios"
+EXAMPLES = Path(sc.__file__).parent.parent / "scenarios"
 
 
 def _quiet(s):

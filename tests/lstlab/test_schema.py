@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from lstlab.errors import ScenarioError
-from lstlab.schema import Source, build, load_toml
+from lstlab.sim.schema import Source, build, load_toml
 
 
 @attrs.frozen

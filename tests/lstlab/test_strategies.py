@@ -8,7 +8,7 @@ import pytest
 
 from chain import WAD
 from lending.presets import ETH_CORRELATED
-from lstlab import closed_form as cf
+from lstlab.strategies import closed_form as cf
 from lstlab import strategies as s
 from lstlab.errors import StrategyError, StrategyFailed
 

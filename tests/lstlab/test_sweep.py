@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lstlab.errors import ScenarioError
-from lstlab.sweep import Grid, ResultStore, parse_axis, run_seed, run_sweep
+from lstlab.sim.sweep import Grid, ResultStore, parse_axis, run_seed, run_sweep
 from tests.lstlab.sweep_tasks import NoisyMean
 
 MANIFEST = {"task": "noisy-mean", "grid": ["mu=0:1:0.25"], "paths": 3, "seed": 11}
@@ -101,7 +101,7 @@ def test_bad_executor_arguments(tmp_path):
 
 def test_report_tables_probabilities_per_point(tmp_path):
     """Two axes x 4 paths with chosen outcomes: the per-point probabilities are exact."""
-    from lstlab.sweep.analysis import write_report
+    from lstlab.sim.sweep.analysis import write_report
 
     store = ResultStore(tmp_path / "r")
     manifest = {"grid": ["leverage=2,4", "depeg=0.05,0.1"], "paths": 4, "seed": 0}

@@ -13,8 +13,8 @@ import time
 import pandas as pd
 import pytest
 
-from lstlab.cli import main
-from lstlab.sweep import ResultStore
+from lstlab.cli.app import main
+from lstlab.sim.sweep import ResultStore
 
 SCENARIO = """\
 name = "tiny"
@@ -74,7 +74,7 @@ def test_three_executors_one_table(tmp_path, capsys, scenario_file):
 def test_killed_sweep_resumes_to_the_same_dataset(tmp_path, capsys, scenario_file):
     _, full = _sweep(capsys, scenario_file, tmp_path / "full", "--executor", "inprocess")
     out = tmp_path / "cut"
-    cmd = [sys.executable, "-c", "from lstlab.cli import run; run()", "sweep", str(scenario_file), *GRID,
+    cmd = [sys.executable, "-c", "from lstlab.cli.app import run; run()", "sweep", str(scenario_file), *GRID,
            "--out", str(out), "--executor", "inprocess", "--flush-every", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from lstlab.errors import ScenarioError
-from lstlab.report import pyplot, save_figure, write_html
-from lstlab.sweep.results import MANIFEST, ResultStore
+from lstlab.report.figures import pyplot, save_figure
+from lstlab.report.html import write_html
+from lstlab.sim.sweep.results import MANIFEST, ResultStore
 
 
 def grid_axes(summary: pd.DataFrame, manifest: dict) -> list[str]:

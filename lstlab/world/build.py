@@ -36,19 +36,12 @@ import lst
 from chain import WAD, CompositeFeed, ManualFeed, State, Token
 from lending import presets as aave
 from lending.rates import RateStrategy
-from lstlab.params import OracleMode, WorldParams
+from lstlab.world.params import OracleMode, WorldParams
 
-ETH, L2 = "ethereum", "optimism"
-ISSUER, WRAPPER, QUEUE = "lido", "lido:wsteth", "lido:queue"
-MARKET, L2_MARKET = "aave", "aave-l2"
-CURVE, FACTORY, ROUTER = "curve:steth", "univ2", "univ2:router"
-BRIDGE, BRIDGE_L2 = "bridge", "bridge-l2"
-TREASURY, DAO = "treasury", "dao"
-VOTES, GOVERNOR, TIMELOCK = "ldo:votes", "governor", "timelock"
-LENDER, BORROWER, STAKERS, LP = "lender", "borrower", "stakers", "lp"
-
-FEED_DECIMALS = 8
-SECONDS_PER_YEAR = 365 * 86_400
+from lstlab.world.names import (
+    BORROWER, BRIDGE, BRIDGE_L2, CURVE, DAO, ETH, FACTORY, FEED_DECIMALS, GOVERNOR, ISSUER, L2, L2_MARKET, LENDER,
+    LP, MARKET, QUEUE, ROUTER, SECONDS_PER_YEAR, STAKERS, TIMELOCK, TREASURY, VOTES, WRAPPER,
+)
 USDC_STRATEGY = RateStrategy.from_percent("92", "0", "6.5", "60")
 """USDC on Aave V3 Ethereum, approximately (U* 92%, slope1 6.5%, slope2 60%): a stand-in so the
 market has a stablecoin; not from REFERENCE, re-read on-chain before relying on it."""
@@ -275,7 +268,7 @@ def start_time(p: WorldParams) -> int:
     return int(datetime.fromisoformat(p.start).replace(tzinfo=timezone.utc).timestamp())
 
 
-def default(params: WorldParams | None = None, *, start: int | None = None) -> World:
+def default_world(params: WorldParams | None = None, *, start: int | None = None) -> World:
     """Build the default world (see the module docstring); ``start`` overrides the clock."""
     p = params or WorldParams()
     state = State(start_time=start_time(p) if start is None else start)

@@ -9,7 +9,7 @@ Each step, in this fixed order (the template; agents are the injected parts):
 5. the strategy's rebalancing policy acts, if one is set;
 6. metrics are recorded.
 
-The result is a pandas DataFrame of metrics (see :data:`lstlab.report.METRICS`), a summary,
+The result is a pandas DataFrame of metrics (see :data:`lstlab.report.summary.METRICS`), a summary,
 and the data-quality report of the table. The same table, configuration and seed give
 byte-identical metrics.
 """
@@ -27,10 +27,10 @@ from lending.events import LiquidationCall
 from lstlab import strategies
 from lstlab.agents.base import Agent, Step
 from lstlab.agents.liquidator import bad_debt
-from lstlab.params import OracleMode, WorldParams
-from lstlab.prices import PriceTable, Quality
-from lstlab.report import summarize
-from lstlab.worlds import World, default
+from lstlab.world.params import OracleMode, WorldParams
+from lstlab.market.prices import PriceTable, Quality
+from lstlab.report.summary import summarize
+from lstlab.world.build import World, default_world
 
 DAY = 86_400
 
@@ -85,7 +85,7 @@ class Backtest:
         self.loop = loop
         self.params = world_params or WorldParams()
         self.staking_apr = self.params.lst.staking_apr if staking_apr is None else staking_apr
-        self.world = world if world is not None else default(self.params, start=int(prices.seconds[0]))
+        self.world = world if world is not None else default_world(self.params, start=int(prices.seconds[0]))
         if oracle is not None:
             self.world.set_oracle(oracle)
         self.agents = list(agents) if agents is not None else default_agents(self.world)
@@ -172,7 +172,7 @@ def leverage_limits(world: World, prices: PriceTable) -> dict[str, float]:
     """Closed-form limits of the loop for this data: the maximum leverage the eMode LTV allows,
     and the highest leverage that the table's lowest stETH/ETH ratio (relative to the first
     row) does not liquidate under a market-price oracle."""
-    from lstlab import closed_form
+    from lstlab.strategies import closed_form
 
     ltv, lt = strategies.emode_figures(world)
     ratio = prices.column("steth_eth")

@@ -24,8 +24,8 @@ import attrs
 import pandas as pd
 
 from lstlab.errors import ScenarioError
-from lstlab.sweep.grid import RunSpec
-from lstlab.sweep.results import ResultStore
+from lstlab.sim.sweep.grid import RunSpec
+from lstlab.sim.sweep.results import ResultStore
 
 
 @attrs.frozen

@@ -1,4 +1,4 @@
-"""Regenerate the shipped daily series from the source files: ``python -m lstlab.data.derive DIR``.
+"""Regenerate the shipped daily series from the source files: ``python -m lstlab.market.data.derive DIR``.
 
 DIR holds ``steth_eth_ratio_daily_2021-01_2023-02.csv`` (daily median/min/max of the hourly
 CoinGecko stETH/USD over WETH/USD ratio) and ``eth_usd_daily_coingecko.csv`` (CoinGecko's daily
@@ -12,7 +12,7 @@ import csv
 import sys
 from pathlib import Path
 
-from lstlab.data import DEFAULT_DATASET
+from lstlab.market.data import DEFAULT_DATASET
 
 
 def derive(source_dir: Path, out_path: Path) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lstlab.errors import DataError
-from lstlab.prices import PriceTable, load_prices
+from lstlab.market.prices import PriceTable, load_prices
 
 
 @attrs.frozen

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import attrs
 
-from lstlab.scenario import Scenario, run_scenario, summary_row, with_overrides
-from lstlab.sweep.execute import RunResult
-from lstlab.sweep.grid import RunSpec
+from lstlab.sim.scenario import Scenario, run_scenario, summary_row, with_overrides
+from lstlab.sim.sweep.execute import RunResult
+from lstlab.sim.sweep.grid import RunSpec
 
 
 @attrs.frozen

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from lstlab.cli import emit, main_group, progress_bar
+from lstlab.cli.app import main_group
+from lstlab.cli.output import emit, progress_bar
 
 
 @main_group.command("run")
@@ -18,8 +19,9 @@ from lstlab.cli import emit, main_group, progress_bar
 @click.option("--json", "as_json", is_flag=True)
 def run_command(scenario, seed, out, as_json) -> None:
     """Run one scenario file and print its summary."""
-    from lstlab import report
-    from lstlab.scenario import load_scenario, run_scenario, summary_row
+    from lstlab.report.figures import plot
+    from lstlab.report.html import write_html
+    from lstlab.sim.scenario import load_scenario, run_scenario, summary_row
 
     spec = load_scenario(scenario)
     bar, update = progress_bar(1, spec.name)
@@ -30,8 +32,8 @@ def run_command(scenario, seed, out, as_json) -> None:
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
         result.metrics.to_csv(directory / "metrics.csv")
-        images = report.plot(result.metrics, directory, spec.name)
-        report.write_html(directory / "report.html", f"lstlab: {spec.name}", {"Summary": summary}, images,
+        images = plot(result.metrics, directory, spec.name)
+        write_html(directory / "report.html", f"lstlab: {spec.name}", {"Summary": summary}, images,
                           [spec.description, *result.quality.lines()])
         summary["written"] = str(directory / "report.html")
     emit(summary, as_json, spec.name)
@@ -59,9 +61,9 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
     Aliases: leverage, health, equity, volatility, drift, depeg, staking_apr; or any dotted
     scenario key (e.g. world.pools.curve_a). Each run is reproducible alone from its index.
     """
-    from lstlab.scenario import load_scenario
-    from lstlab.sweep import Grid, ResultStore, run_sweep
-    from lstlab.sweep.task import ScenarioTask
+    from lstlab.sim.scenario import load_scenario
+    from lstlab.sim.sweep import Grid, ResultStore, run_sweep
+    from lstlab.sim.sweep.task import ScenarioTask
 
     spec = load_scenario(scenario)
     grid = Grid.from_strings(list(axes), paths=paths, seed=seed)
@@ -88,7 +90,7 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
 def report_command(sweep_dir) -> None:
     """Write tables and plots of a sweep (heatmaps of liquidation and bad-debt probability,
     APY distribution) into SWEEP_DIR/report.html."""
-    from lstlab.sweep.analysis import write_report
+    from lstlab.sim.sweep.analysis import write_report
 
     page = write_report(sweep_dir)
     click.echo(json.dumps({"report": str(page)}))

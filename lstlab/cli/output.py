@@ -1,8 +1,4 @@
-"""The ``lstlab`` command line: readable tables for people, ``--json`` for machines.
-
-Every error a user can cause (a missing file, wrong columns, an impossible leverage, a bad
-scenario) ends in one line on stderr naming the problem, and exit status 2; never a traceback.
-"""
+"""What the commands print: tables for people, JSON for machines, progress bars on stderr."""
 
 from __future__ import annotations
 
@@ -15,7 +11,8 @@ from typing import Any
 
 import click
 
-from chain import LstlabError
+ORACLES = click.Choice(["exchange-rate", "market"])
+"""How the Ethereum market prices wstETH (``--oracle``)."""
 
 
 def json_safe(value: Any) -> Any:
@@ -68,40 +65,13 @@ def progress_bar(total: int, label: str) -> tuple[contextlib.AbstractContextMana
     return bar, update
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main_group() -> None:
-    """lstlab: exact simulation of DeFi around liquid staking tokens.
-
-    Run a command with --help for its options; most take --json.
-    """
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the group and turns user errors into one line and exit status 2."""
-    try:
-        main_group.main(args=argv, standalone_mode=False, prog_name="lstlab")
-    except click.exceptions.Abort:
-        click.echo("error: aborted", err=True)
-        return 130
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
-        return 2
-    except LstlabError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        return 2
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        return 130
-    return 0
+def loop_target(leverage: float | None, health: float | None) -> dict[str, float | None]:
+    """``--leverage`` or ``--health`` (default: leverage 5); both is a usage error."""
+    if leverage is None and health is None:
+        return {"leverage": 5.0, "health": None}
+    if leverage is not None and health is not None:
+        raise click.UsageError("give --leverage or --health, not both")
+    return {"leverage": leverage, "health": health}
 
 
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
-
-
-from lstlab import commands, scenario_commands  # noqa: E402,F401  (register the commands on main_group)
-
-__all__ = ["emit", "json_safe", "main", "main_group", "progress_bar", "run"]
+__all__ = ["ORACLES", "emit", "json_safe", "loop_target", "progress_bar"]

@@ -21,9 +21,9 @@ import attrs
 
 from chain import WAD, LstlabError, Revert
 from lending.presets import ETH_CORRELATED
-from lstlab import closed_form
+from lstlab.strategies import closed_form
 from lstlab.errors import StrategyError, StrategyFailed
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 Venue = Literal["curve", "v2"]
 

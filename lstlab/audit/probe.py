@@ -45,19 +45,19 @@ import pandas as pd
 import chain
 from chain import WAD, CompositeFeed
 from lending import health_factors, liquidation_price
-from lstlab import worlds
+from lstlab.world import names
 from lstlab.agents.arbitrageur import WETH_I, WSTETH_I, curve_mid, protocol_rate
 from lstlab.agents.liquidator import Liquidator, Sweep, bad_debt
 from lstlab.errors import StrategyError
-from lstlab.worlds import World
+from lstlab.world.build import World
 
 Factor = Literal["eth-usd", "steth-eth", "lst-rate", "bridge-backing"]
 Shock = Literal["steth-depeg", "eth-price", "slashing", "bridge-exploit"]
 FACTORS: tuple[Factor, ...] = ("eth-usd", "steth-eth", "lst-rate")
 L2_FACTORS: tuple[Factor, ...] = ("eth-usd", "bridge-backing")
 SHOCKS: tuple[Shock, ...] = ("steth-depeg", "eth-price", "slashing", "bridge-exploit")
-SHOCK_NODES = {"steth-depeg": "steth-eth-market", "eth-price": "eth-usd", "slashing": worlds.ISSUER,
-               "bridge-exploit": worlds.BRIDGE}
+SHOCK_NODES = {"steth-depeg": "steth-eth-market", "eth-price": "eth-usd", "slashing": names.ISSUER,
+               "bridge-exploit": names.BRIDGE}
 """The graph node each shock starts from."""
 SHOCKER = "probe:shock"
 BACKING_FEED, BACKED_L2_FEED = "probe:backing", "probe:l2:wsteth-usd-backed"
@@ -93,11 +93,11 @@ class BackingFeed(chain.Contract):
     def deploy(cls, state: chain.State, address: str, network: str) -> BackingFeed:
         feed = cls(state, address, network)
         state.register_contract(feed)
-        state.depend(address, worlds.BRIDGE, "reads-backing")
+        state.depend(address, names.BRIDGE, "reads-backing")
         return feed
 
     def latest(self) -> chain.PriceReading:
-        return chain.PriceReading(_backing_wad(self.state.contract(worlds.BRIDGE)), self.decimals, self.state.now)
+        return chain.PriceReading(_backing_wad(self.state.contract(names.BRIDGE)), self.decimals, self.state.now)
 
 
 def install_backing_oracle(world: World) -> None:
@@ -106,9 +106,9 @@ def install_backing_oracle(world: World) -> None:
     Mutates ``world``: use a fork. Idempotent."""
     state = world.state
     if not state.contracts(BackingFeed.kind):
-        BackingFeed.deploy(state, BACKING_FEED, worlds.L2)
-        CompositeFeed.deploy(state, BACKED_L2_FEED, worlds.L2, first=BACKING_FEED, second="l2:wsteth-usd",
-                             decimals=worlds.FEED_DECIMALS)
+        BackingFeed.deploy(state, BACKING_FEED, names.L2)
+        CompositeFeed.deploy(state, BACKED_L2_FEED, names.L2, first=BACKING_FEED, second="l2:wsteth-usd",
+                             decimals=names.FEED_DECIMALS)
     m = world.l2_market
     m.set_feed(world.l2_wsteth, BACKED_L2_FEED, caller=m.param_admin())
 
@@ -138,7 +138,7 @@ def _set_eth_usd(world: World, answer: int) -> None:
 def _setters() -> dict[str, tuple[Callable[[World], int], Callable[[World, int], None], int]]:
     """factor -> (current raw value, set raw value on a world, raw units per 1.0)."""
     return {
-        "eth-usd": (lambda w: w.feed("eth-usd").latest().answer, _set_eth_usd, 10**worlds.FEED_DECIMALS),
+        "eth-usd": (lambda w: w.feed("eth-usd").latest().answer, _set_eth_usd, 10**names.FEED_DECIMALS),
         "steth-eth": (lambda w: w.feed("steth-eth-market").latest().answer,
                       lambda w, v: w.feed("steth-eth-market").set(v), WAD),
         "lst-rate": (protocol_rate, set_rate, WAD),
@@ -217,7 +217,7 @@ def _eth_usd_closed_form(world: World, user: str, l2: bool) -> float | None:
     if slope == 0:
         return None
     root = answer - gaps[0] / slope
-    return float(root) / 10**worlds.FEED_DECIMALS if root * 10**4 > answer else None
+    return float(root) / 10**names.FEED_DECIMALS if root * 10**4 > answer else None
 
 
 def borrowers(world: World, l2: bool = False) -> list[str]:
@@ -268,7 +268,7 @@ def depeg_pool(world: World, fall: float) -> int:
     state, curve = world.state, world.curve
     target = int(pool_steth_eth(world) * (1 - fall))
     rate = protocol_rate(world)
-    weth_held = state.balance_of(world.weth, worlds.CURVE)
+    weth_held = state.balance_of(world.weth, names.CURVE)
     supply = weth_held * 4
     world.fund(world.weth, SHOCKER, supply * rate // WAD + 1)
     held = world.stake(SHOCKER, supply * rate // WAD + 1)

@@ -27,14 +27,14 @@ import numpy as np
 import pandas as pd
 
 from lstlab.agents.scheduled import ScheduledEvent, Scheduler
-from lstlab.backtest import Backtest, BacktestResult, LoopConfig
+from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig
 from lstlab.errors import DataError, ScenarioError
-from lstlab.params import OracleMode, WorldParams
-from lstlab.prices import PriceTable, load_prices
-from lstlab.schema import build, load_toml
-from lstlab.strategies import Band
-from lstlab.synthetic import Depeg, SyntheticPath
-from lstlab.worlds import World, default
+from lstlab.world.params import OracleMode, WorldParams
+from lstlab.market.prices import PriceTable, load_prices
+from lstlab.sim.schema import build, load_toml
+from lstlab.strategies.loop import Band
+from lstlab.market.synthetic import Depeg, SyntheticPath
+from lstlab.world.build import World, default_world
 
 
 @attrs.frozen
@@ -122,7 +122,7 @@ def price_table(scenario: Scenario, seed: int) -> PriceTable:
     p = scenario.prices
     if p.source == "synthetic":
         return p.synthetic.table(seed)
-    from lstlab.data import default_path
+    from lstlab.market.data import default_path
 
     file = default_path() if p.file is None else str(Path(scenario.base_dir) / p.file)
     table = load_prices(file, start=p.start, end=p.end)
@@ -222,7 +222,7 @@ def base_world(params: WorldParams, start: int) -> World:
     if world is None:
         if len(_WORLDS) > 8:
             _WORLDS.clear()
-        world = _WORLDS[key] = default(params, start=start)
+        world = _WORLDS[key] = default_world(params, start=start)
     return world
 
 

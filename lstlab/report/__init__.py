@@ -1,0 +1,1 @@
+"""Reports: summaries of runs, figures and self-contained HTML pages."""

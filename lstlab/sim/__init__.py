@@ -1,0 +1,1 @@
+"""Simulation: backtests, scenario files and their schema, sweeps."""
