@@ -37,10 +37,11 @@ from chain import WAD, CompositeFeed, ManualFeed, State, Token
 from lending import presets as aave
 from lending.rates import RateStrategy
 from lstlab.world.params import OracleMode, WorldParams
+from lstlab.world.venues import PoolInfo
 
 from lstlab.world.names import (
     BORROWER, BRIDGE, BRIDGE_L2, CURVE, DAO, ETH, FACTORY, FEED_DECIMALS, GOVERNOR, ISSUER, L2, L2_MARKET, LENDER,
-    LP, MARKET, QUEUE, ROUTER, SECONDS_PER_YEAR, STAKERS, TIMELOCK, TREASURY, VOTES, WRAPPER,
+    L2_CURVE, LP, MARKET, QUEUE, ROUTER, SECONDS_PER_YEAR, STAKERS, TIMELOCK, TREASURY, VOTES, WRAPPER,
 )
 USDC_STRATEGY = RateStrategy.from_percent("92", "0", "6.5", "60")
 """USDC on Aave V3 Ethereum, approximately (U* 92%, slope1 6.5%, slope2 60%): a stand-in so the
@@ -106,6 +107,27 @@ class World:
     @property
     def router(self) -> amm.Router:
         return self.state.contract(ROUTER)  # type: ignore[return-value]
+
+    @property
+    def usdc_pair(self) -> amm.Pair:
+        return self.router.pair_for(self.weth, self.usdc)
+
+    @property
+    def l2_curve(self) -> amm.StableSwap:
+        return self.state.contract(L2_CURVE)  # type: ignore[return-value]
+
+    def markets(self) -> dict[str, lending.Market]:
+        """Every lending market of the world by address (Ethereum first, then the L2)."""
+        return {address: self.state.contract(address) for address in (MARKET, L2_MARKET)}  # type: ignore[misc]
+
+    def pools(self) -> tuple[PoolInfo, ...]:
+        """Every pool of the world, on every network (see :class:`PoolInfo`)."""
+        return (
+            PoolInfo("curve", CURVE, ETH, "stableswap", self.wsteth, self.weth),
+            PoolInfo("v2", self.pair.address, ETH, "v2", self.wsteth, self.weth),
+            PoolInfo("usdc_v2", self.usdc_pair.address, ETH, "v2", self.weth, self.usdc),
+            PoolInfo("l2_curve", L2_CURVE, L2, "stableswap", self.l2_wsteth, self.l2_weth),
+        )
 
     @property
     def governor(self) -> governance.Governor:
@@ -218,6 +240,10 @@ def _deploy_pools(world: World, p: WorldParams) -> None:
     router = amm.Router.deploy(state, ROUTER, ETH, factory=FACTORY)
     v2_wst = world.stake(LP, weth.units(p.pools.v2_weth))
     router.add_liquidity(LP, wst, weth, v2_wst, weth.units(p.pools.v2_weth), 0, 0, LP, state.now + 60)
+    usdc_side = world.usdc.units(1) * _usd(p.eth_usd) * p.pools.usdc_v2_weth // 10**FEED_DECIMALS
+    world.fund(weth, LP, weth.units(p.pools.usdc_v2_weth))
+    world.fund(world.usdc, LP, usdc_side)
+    router.add_liquidity(LP, weth, world.usdc, weth.units(p.pools.usdc_v2_weth), usdc_side, 0, 0, LP, state.now + 60)
 
 
 def _deploy_l2(world: World, p: WorldParams) -> None:
@@ -237,13 +263,20 @@ def _deploy_l2(world: World, p: WorldParams) -> None:
     if p.bridge.l2_weth:
         world.fund(world.l2_weth, LENDER, world.l2_weth.units(p.bridge.l2_weth))
         market.supply(LENDER, world.l2_weth, world.l2_weth.units(p.bridge.l2_weth))
+    bridged = {BORROWER: p.bridge.bridged_wsteth, LP: p.pools.l2_curve_wsteth}
+    for account, eth in bridged.items():
+        if eth:
+            world.fund(world.weth, account, world.weth.units(eth))
+            b.deposit(account, world.stake(account, world.weth.units(eth)))
+    state.advance(p.bridge.deposit_latency)
+    b.relay()
     if p.bridge.bridged_wsteth:
-        world.fund(world.weth, BORROWER, world.weth.units(p.bridge.bridged_wsteth))
-        amount = world.stake(BORROWER, world.weth.units(p.bridge.bridged_wsteth))
-        b.deposit(BORROWER, amount)
-        state.advance(p.bridge.deposit_latency)
-        b.relay()
         market.supply(BORROWER, world.l2_wsteth, state.balance_of(world.l2_wsteth, BORROWER))
+    pool = amm.StableSwap.deploy(state, L2_CURVE, L2, [world.l2_weth, world.l2_wsteth], A=p.pools.curve_a,
+                                 fee=p.pools.curve_fee, admin_fee=p.pools.curve_admin_fee,
+                                 rates=[None, "l2:wsteth-steth"])
+    world.fund(world.l2_weth, LP, world.l2_weth.units(p.pools.l2_curve_weth))
+    pool.add_liquidity(LP, [world.l2_weth.units(p.pools.l2_curve_weth), state.balance_of(world.l2_wsteth, LP)], 0)
     b.push_rate("l2:wsteth-steth")
     state.advance(p.bridge.deposit_latency)
     b.relay()
@@ -295,7 +328,7 @@ def default_world(params: WorldParams | None = None, *, start: int | None = None
     _deploy_l2(world, p)
     _deploy_governance(world, p)
     rest = p.lst.staked_eth - (p.lending.background_wsteth + p.pools.curve_steth + p.pools.v2_weth
-                               + p.bridge.bridged_wsteth)
+                               + p.bridge.bridged_wsteth + p.pools.l2_curve_wsteth)
     if rest > 0:
         world.fund(weth, STAKERS, weth.units(rest))
         issuer.submit(STAKERS, weth.units(rest))

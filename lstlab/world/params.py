@@ -88,6 +88,16 @@ class PoolParams:
     v2_weth: int = attrs.field(default=5_000, validator=_positive)
     """WETH side of the constant-product wstETH/WETH pool: illustrative depth (the real
     wstETH/WETH liquidity moved to concentrated pools; this venue shows V2 price impact)."""
+    usdc_v2_weth: int = attrs.field(default=20_000, validator=_positive)
+    """WETH side of the constant-product WETH/USDC pool (USDC side at the starting ETH/USD):
+    illustrative depth, of the order of Uniswap V2's USDC/WETH pair; it is the venue where a
+    liquidator of USDC debt turns seized collateral into USDC."""
+    l2_curve_weth: int = attrs.field(default=4_000, validator=_positive)
+    """WETH side of the StableSwap wstETH/WETH pool on the L2: illustrative (L2 wstETH/WETH
+    pools held a few thousand ETH); where L2 liquidations sell bridged wstETH."""
+    l2_curve_wsteth: int = attrs.field(default=4_000, validator=_positive)
+    """stETH value of the bridged wstETH side of the L2 pool (staked on Ethereum and bridged
+    when the world is built)."""
 
 
 @attrs.frozen

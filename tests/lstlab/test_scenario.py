@@ -75,10 +75,14 @@ def test_slashing_event_lands_on_its_day():
 
 
 def test_bridge_exploit_backing_ratio_exact():
-    """20,000 unbacked on 50,000 backed: backing = 50,000 / 70,000 from day 10 on."""
-    result = sc.run_scenario(_quiet(sc.load_scenario(EXAMPLES / "bridge-exploit.toml")))
+    """20,000 unbacked on 54,000 backed (50,000 supplied to the L2 market, 4,000 in the L2
+    pool): backing = 54,000 / 74,000 from day 10 on."""
+    scenario = _quiet(sc.load_scenario(EXAMPLES / "bridge-exploit.toml"))
+    backed = scenario.world.bridge.bridged_wsteth + scenario.world.pools.l2_curve_wsteth
+    assert backed == 54_000
+    result = sc.run_scenario(scenario)
     backing = result.metrics["backing_ratio"].to_numpy()
-    assert backing[9] == 1.0 and backing[10] == 50_000 / 70_000 and backing[-1] == 50_000 / 70_000
+    assert backing[9] == 1.0 and backing[10] == 54_000 / 74_000 and backing[-1] == 54_000 / 74_000
 
 
 def test_governance_change_lands_after_its_delays():
