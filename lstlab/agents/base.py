@@ -5,6 +5,18 @@ rewards and set the feeds for the step; an agent returns the metrics it contribu
 step (floats, keyed by metric name; counts as floats too). Agents keep no mutable Python state
 that matters to results beyond what they return: anything persistent lives in the world's
 state, so forks and reruns are exact.
+
+Metric names an agent returns (the backtest sums them over agents and fills 0 on steps an
+agent did not report):
+
+- ``{name}_{what}`` for the agent's own figures (``arb_volume_eth``, ``liq_profit_eth``), with
+  the unit in the name (``_eth``, ``_usd``, ``_wsteth``, ``_bps``) or a count;
+- ``{name}_blocked_{reason}``: how many opportunities the agent saw this step and could not
+  take, by reason (``inventory``, ``unprofitable``, ``revert``, ``paused``...). An agent that
+  cannot do its job says so here, never silently;
+- figures about the user's position, the system's liquidations and bad debt and the pools'
+  tracking errors are recorded by the backtest itself (from the state and its events), not by
+  agents, so they exist whichever agents run.
 """
 
 from __future__ import annotations
