@@ -1,79 +1,82 @@
-"""The arbitrageur: keeps the StableSwap pool and the V2 pair at a reference price, and
-(optionally) arbitrages the pool's price against the LST's protocol rate.
+"""The arbitrageur: holds every pool of the world, on every network, at its reference price,
+hedging each trade on an external market (:mod:`lstlab.agents.cex`) or, in the fixed mode,
+trading the inventory it holds (trades then valued at the reference, ``c = 0`` below).
 
-Prices are wads of WETH per wstETH. The reference is the step's stETH/ETH ratio times the
-protocol rate (stETH per wstETH), so a pool "at the reference" trades wstETH like stETH at the
-market ratio.
+References (wad, quote per base) are :func:`lstlab.world.venues.reference_price`: WETH per
+wstETH = the data's stETH/ETH x the protocol rate (the L2 pool too), USDC per WETH = ETH/USD.
+A pool is sold base while its marginal bid, fee included, beats the CEX's ask ``ref (1 + c)``
+and bought from while its marginal ask is below the CEX's bid ``ref (1 - c)``, ``c`` the taker fee.
 
-- V2 pair: the closed-form profit-maximising input of :func:`amm.profit_maximizing_trade`
-  (exact on V2's integer output), in whichever direction is profitable.
-- StableSwap: the trade is the number of whole steps of :data:`STEP` wei whose marginal rate
-  beats the reference, the marginal rate of a step read from ``get_dy`` (the output of
-  ``x + STEP`` minus that of ``x``). The boundary step is first estimated in floats from the
-  invariant's marginal price (:meth:`amm.stableswap_price.PoolQuote.input_for`), then checked
-  with exact quotes: the step before it beats the reference and the step at it does not (a
-  gallop and a bisection take over when the estimate is off). Quotes are the pool's integer
-  ``get_dy``, computed from one read of the pool per sizing (:class:`PoolQuote`). After the
-  trade the pool's marginal price (fee included) is within one step's price impact of the
-  reference. The admin fee a trade leaves in the pool shifts the next quote by about 1e-7, so
-  the sizing is repeated until it finds nothing (two or three trades); the residual is then
-  about 2e-10 relative on the default pool, and :data:`PRICE_TOLERANCE` (1e-6) is the figure
-  the tests hold it to.
-- Every trade is valued at the reference: selling ``x`` wstETH for ``y`` WETH earns
-  ``y - x*R``, buying earns ``y*R - x``; a trade runs only when that exceeds ``gas_wei``.
-- LST arbitrage (``lst_band_bps`` set): when the pool's marginal bid exceeds the protocol
-  rate by more than the band, mint (submit WETH to the issuer, wrap) and sell on the pool;
-  when its marginal ask is below the rate by more than the band, buy wstETH on the pool and
-  queue its redemption (:meth:`lst.WithdrawalQueue.request_withdrawal_wrapped`, split into
-  requests of at most the queue's maximum). Redemptions are valued at the protocol rate (what
-  the queue pays at finalisation); finalised requests are claimed at the next step.
+- StableSwap pools (coin 0 the quote WETH, coin 1 the base: ``venues.QUOTE_I/BASE_I``): the
+  trade is the whole steps of :data:`STEP` wei whose marginal output (``get_dy`` of ``x + STEP``
+  minus that of ``x``) beats the target. The boundary is estimated in floats
+  (:meth:`amm.stableswap_price.PoolQuote.input_for`) and checked with exact quotes from one read
+  of the pool (a gallop and a bisection take over when the estimate is off). The admin fee a
+  trade leaves in the pool shifts the next quote, so the sizing is repeated, at most
+  :data:`ROUNDS` times, until it finds nothing or the next trade would not pay its gas.
+- V2 pairs (any decimals): the closed-form profit-maximising input ``sqrt(k / (gamma p)) -
+  r_in / gamma`` (v2-periphery ``computeProfitMaximizingTrade``) trimmed to the least input that
+  buys the same output (``getAmountIn``): the integer optimum's profit to within one unit of
+  output, in constant time (:func:`v2_input`).
 
-Inventory comes from :meth:`Arbitrageur.fund` (WETH minted, part of it staked to wstETH).
+Tracking band: where the trade stops, the mid (fee-free) is ``ref (1 + c) / (1 - f)`` above
+the reference or ``ref (1 - c)(1 - f)`` below it, ``f`` the pool fee (:func:`tracking_band_bps`).
+With the default CEX (3 bps): Curve pools (4 bps) +7.0 / -7.0 bps, plus the residual a second
+sizing leaves when it does not pay its gas (under 1 bp on the 2022 data); V2 pairs (30 bps)
++33.1 / -33.0 bps, slightly inside since the fee a trade adds to the reserves lowers the next
+marginal price. Inside the band no profitable trade exists.
+
+Never silent: each pool further than :data:`BLOCK_REPORT_BPS` from its reference after the agent
+acted counts one reason, ``{name}_blocked_{reason}_{pool}``: ``fee_band`` (inside the band),
+``inventory`` (the agent's balance or the exchange's L2 inventory cut the trade),
+``unprofitable_gas``, ``revert`` (the pool refused it), ``no_quote``, ``rounds`` (still outside
+the band after ROUNDS trades). ``{name}_blocked_top_up`` counts the exchange's L2 top-ups that
+failed (the issuer refused the stake or the bridge the deposit).
+
+LST arbitrage (``lst_band_bps`` set, Ethereum StableSwap pool): above rate x (1 + band) mint
+(submit, wrap) and sell; below rate x (1 - band) buy and queue the redemption
+(:meth:`lst.WithdrawalQueue.request_withdrawal_wrapped`, in requests of at most the queue's
+maximum), valued at the protocol rate and claimed at the next step once finalised. It spends
+the agent's WETH; with the CEX, what it lacks is withdrawn from the exchange (the agent's own
+capital held outside the world: minted, no fee).
 """
 
 from __future__ import annotations
 
-from math import ceil, isfinite, isqrt
+from collections.abc import Callable, Mapping
+from typing import Literal
 
 import attrs
 
-from amm import get_amount_out, profit_maximizing_trade
-from amm.stableswap_price import PoolQuote
-from chain import WAD, LstlabError
-from lstlab.world import names
+from amm.library import BPS
+from chain import WAD, InvalidArgument, LstlabError
 from lstlab.agents.base import Funded, Step
+from lstlab.agents.cex import Cex, CexCannotDeliver, Priced
+from lstlab.agents.sizing import PRICE_TOLERANCE, STEP, Quotes, Reserves, curve_size, in_band, size, v2_input
+from lstlab.world import names
 from lstlab.world.build import World
+from lstlab.world.venues import BASE_I, QUOTE_I, PoolInfo, mid_price, reference_price
 
-STEP = 10**15
-"""Resolution of the StableSwap sizing: 0.001 token (wei)."""
-PROBE = 10**18
-"""Trade size used to read a pool's bid and ask for its mid price (1 token)."""
-PRICE_TOLERANCE = 1e-6
-"""Relative distance from the reference the pools are left within (see module docstring)."""
+ROUNDS = 4
+"""Sizings per pool and step (each after the previous trade); the third finds nothing in practice."""
+BLOCK_REPORT_BPS = 10
+"""A pool further than this from its reference after the agent acted gets a reason counted
+(the report's tracking band, ``lstlab.report.summary.TRACKING_BAND_BPS``)."""
+UNLIMITED = 2**128
+"""The cap of a trade that no inventory limits (wei): far beyond any pool's depth."""
+GAS_WEI = 150_000 * 20 * 10**9
+"""Gas of one Ethereum trade: 150,000 gas (the order of a Curve ``exchange`` or a V2 router
+swap) at 20 gwei, about the median gas price of May 2022 (about 19 gwei, Dune Analytics); a
+parameter, not data: 0.003 ETH."""
+L2_GAS_WEI = 2 * 10**14
+"""Gas of one L2 trade: 0.0002 ETH, the order of an OP-stack swap's fee in 2022 (a few tens of
+cents, mostly the L1 data fee before EIP-4844); a modelling figure."""
 
-WETH_I, WSTETH_I = 0, 1
+WETH_I, WSTETH_I = QUOTE_I, BASE_I
+Mode = Literal["cex", "fixed"]
 
 
-class _Quotes:
-    """Exact ``get_dy`` quotes of the StableSwap pool in its current state (one read of the
-    pool), remembered by input; 0 where the pool would refuse the trade."""
-
-    def __init__(self, world: World) -> None:
-        self.pool = PoolQuote.of(world.curve)
-        self.seen: dict[tuple[int, int], int] = {}
-
-    def dy(self, i: int, j: int, dx: int) -> int:
-        if dx <= 0:
-            return 0
-        key = (i, dx)
-        out = self.seen.get(key)
-        if out is None:
-            try:
-                out = self.pool.get_dy(i, j, dx)
-            except LstlabError:
-                out = 0
-            self.seen[key] = out
-        return out
+# --- prices and values ----------------------------------------------------------------------
 
 
 def protocol_rate(world: World) -> int:
@@ -81,248 +84,327 @@ def protocol_rate(world: World) -> int:
     return world.feed("wsteth-steth").latest().rescaled(18)
 
 
+def _pool(world: World, key: str) -> PoolInfo:
+    return next(p for p in world.pools() if p.key == key)
+
+
 def curve_mid(world: World) -> int:
-    """The StableSwap pool's mid price, WETH per wstETH (wad): the geometric mean of the bid
-    and ask of a :data:`PROBE` trade, which cancels the fee and the first-order impact."""
-    quotes = _Quotes(world)
-    bid = quotes.dy(WSTETH_I, WETH_I, PROBE) * WAD // PROBE
-    got = quotes.dy(WETH_I, WSTETH_I, PROBE)
-    ask = PROBE * WAD // got if got else bid
-    return isqrt(bid * ask)
+    """The Ethereum StableSwap pool's mid price, WETH per wstETH (wad): ``venues.mid_price``."""
+    return mid_price(world, _pool(world, "curve"))
 
 
 def v2_mid(world: World) -> int:
-    """The V2 pair's mid price (reserve ratio), WETH per wstETH (wad)."""
-    r_wst, r_weth = world.router.reserves_for(world.wsteth, world.weth)
-    return r_weth * WAD // r_wst
+    """The V2 wstETH/WETH pair's mid price (reserve ratio), WETH per wstETH (wad)."""
+    return mid_price(world, _pool(world, "v2"))
 
 
 def curve_steth_eth(world: World) -> float:
-    """The StableSwap pool's mid price as a stETH/ETH ratio (float)."""
+    """The Ethereum StableSwap pool's mid price as a stETH/ETH ratio (float)."""
     return curve_mid(world) / protocol_rate(world)
 
 
-def curve_size(world: World, i: int, j: int, price_wad: int, cap: int, step: int = STEP) -> int:
-    """The input (wei of coin ``i``, a multiple of ``step``, at most ``cap``) made of every
-    step whose marginal output beats ``price_wad`` (wad of coin ``j`` per coin ``i``)."""
-    return _size(_Quotes(world), i, j, price_wad, cap, step)
+def tracking_band_bps(pool_fee: float, cex_fee: float) -> tuple[float, float]:
+    """``(below, above)``: the mid's distance from the reference (bps) where the marginal
+    price, fee included, meets the CEX's bid or ask; fees as fractions (0.0004, 0.0003)."""
+    return ((1 - cex_fee) * (1 - pool_fee) - 1) * 1e4, ((1 + cex_fee) / (1 - pool_fee) - 1) * 1e4
 
 
-def _size(quotes: _Quotes, i: int, j: int, price_wad: int, cap: int, step: int = STEP) -> int:
-    """:func:`curve_size` on ``quotes``: the first step that does not beat the price, found
-    from the float estimate of the boundary with a few exact quotes around it (galloping out
-    and bisecting when the estimate is off)."""
-
-    def beats(k: int) -> bool:
-        x = k * step
-        return (quotes.dy(i, j, x + step) - quotes.dy(i, j, x)) * WAD > price_wad * step
-
-    top = cap // step
-    if top == 0 or not beats(0):
-        return 0
-    try:
-        estimate = quotes.pool.input_for(i, j, price_wad / WAD, cap) / step - 0.5
-    except LstlabError:
-        estimate = 0.0
-    hi = min(max(ceil(estimate), 1), top) if isfinite(estimate) else 1
-    gap = 1
-    if hi < top and beats(hi):  # the boundary is above the estimate
-        lo = hi
-        while True:
-            hi = min(lo + gap, top)
-            if hi == top or not beats(hi):
-                break
-            lo, gap = hi, gap * 2
-    else:  # at or below it
-        while True:
-            lo = max(hi - gap, 0)
-            if lo == 0 or beats(lo):
-                break
-            hi, gap = lo, gap * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if beats(mid):
-            lo = mid
-        else:
-            hi = mid
-    return hi * step
-
-
-def _sold(x: int, y: int, ref: int) -> int:
-    """Profit (WETH wei, floor) of selling ``x`` wstETH for ``y`` WETH, valued at ``ref``."""
-    return (y * WAD - x * ref) // WAD
-
-
-def _bought(x: int, y: int, ref: int) -> int:
-    """Profit (WETH wei, floor) of buying ``y`` wstETH for ``x`` WETH, valued at ``ref``."""
-    return (y * ref - x * WAD) // WAD
+# --- results ----------------------------------------------------------------------------------
 
 
 @attrs.frozen
 class Trades:
-    """What one act did: counts and wei (volume and profit in WETH wei)."""
+    """What one act did: counts, and ETH wei (volume: the WETH leg of each pool trade; profit
+    after gas; ``cex_cost``: taker fees paid); ``blocked``: ``{reason}_{pool}`` per block."""
 
     trades: int = 0
     volume: int = 0
     profit: int = 0
     requests: int = 0
+    cex_cost: int = 0
+    blocked: tuple[str, ...] = ()
 
     def add(self, other: Trades) -> Trades:
-        return Trades(self.trades + other.trades, self.volume + other.volume,
-                      self.profit + other.profit, self.requests + other.requests)
+        return Trades(self.trades + other.trades, self.volume + other.volume, self.profit + other.profit,
+                      self.requests + other.requests, self.cex_cost + other.cex_cost, self.blocked + other.blocked)
+
+
+@attrs.frozen
+class _Leg:
+    """One sized pool trade: ``sells_base`` (base in, quote out) or not; amounts in wei."""
+
+    sells_base: bool
+    amount_in: int
+    amount_out: int
+
+
+# --- the agent --------------------------------------------------------------------------------
 
 
 @attrs.frozen
 class Arbitrageur(Funded):
-    """Keeps the pools at the step's reference price (see the module docstring).
+    """Holds the pools at the step's references (see the module docstring).
 
-    ``weth_inventory`` / ``wsteth_inventory``: wei minted by :meth:`fund` (the wstETH by
-    staking); ``gas_wei``: cost charged against each trade's profit; ``lst_band_bps``: the
-    band around the protocol rate beyond which the LST arbitrage acts (None: off; it is off
-    by default because before Ethereum's Shapella upgrade, as in 2022, nothing could be redeemed).
+    ``mode``: ``"cex"`` hedges every trade on ``cex``; ``"fixed"`` trades the inventory that
+    :meth:`fund` mints (``weth_inventory`` WETH, ``wsteth_inventory`` wstETH by staking) with
+    no external market (the behaviour before the CEX: today's runs use
+    ``mode="fixed", venues=("curve", "v2"), gas_wei=0``). ``venues``: pool keys to hold
+    (None: every pool of the world). ``gas_wei`` / ``l2_gas_wei``: the cost of one trade on
+    Ethereum / on the L2 (:data:`GAS_WEI`, :data:`L2_GAS_WEI`), charged against its profit.
+    ``lst_band_bps``: the band around the protocol rate beyond which the LST arbitrage acts
+    (None: off; off by default because before Ethereum's Shapella upgrade, as in 2022,
+    nothing could be redeemed).
     """
 
     name: str = "arb"
+    mode: Mode = "cex"
+    cex: Cex = attrs.field(factory=Cex)
     weth_inventory: int = 100_000 * WAD
+    """Fixed mode: WETH minted at :meth:`fund`; 100k, the inventory before the CEX (the benchmark)."""
     wsteth_inventory: int = 100_000 * WAD
-    gas_wei: int = 0
-    venues: tuple[str, ...] = ("curve", "v2")
+    """Fixed mode: wstETH staked at :meth:`fund`; 100k, as above (about 40% of the Curve pool's side)."""
+    gas_wei: int = GAS_WEI
+    l2_gas_wei: int = L2_GAS_WEI
+    venues: tuple[str, ...] | None = None
     lst_band_bps: int | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if self.mode not in ("cex", "fixed"):
+            raise ValueError(f"mode must be 'cex' or 'fixed', got {self.mode!r}")
+
     def fund(self, world: World) -> None:
-        """Mint the inventory to the agent's account (staking for the wstETH part)."""
+        """Add the agent's account (and the exchange's, with the CEX); in the fixed mode mint
+        its inventory (staking for the wstETH part). Raises InvalidArgument for unknown venues."""
+        self.pools(world)
+        self._open(world)
+        if self.mode == "cex":
+            return
         world.fund(world.weth, self.name, self.weth_inventory)
-        rate = protocol_rate(world)
         if self.wsteth_inventory:
-            stake = self.wsteth_inventory * rate // WAD + 1
+            stake = self.wsteth_inventory * protocol_rate(world) // WAD + 1
             world.fund(world.weth, self.name, stake)
             world.stake(self.name, stake)
 
-    def reference(self, world: World, steth_eth: float) -> int:
-        """The reference price (wad WETH per wstETH) for a stETH/ETH ratio."""
-        return round(steth_eth * 10**12) * protocol_rate(world) // 10**12
+    def _open(self, world: World) -> None:
+        if not world.state.has_address(self.name):
+            world.state.add_account(self.name)
+        if self.mode == "cex":
+            self.cex.open(world)
+
+    def pools(self, world: World) -> tuple[PoolInfo, ...]:
+        """The pools this agent holds; raises InvalidArgument for a venue the world lacks."""
+        pools = world.pools()
+        if self.venues is None:
+            return pools
+        unknown = set(self.venues) - {p.key for p in pools}
+        if unknown:
+            raise InvalidArgument(f"no pool {sorted(unknown)} in this world: pick from {[p.key for p in pools]}")
+        return tuple(p for p in pools if p.key in self.venues)
+
+    def references(self, world: World, eth_usd: float, steth_eth: float) -> dict[str, int]:
+        """Each held pool's reference (wad, quote per base) at these market prices."""
+        return {p.key: reference_price(world, p, eth_usd, steth_eth) for p in self.pools(world)}
 
     def act(self, world: World, step: Step) -> dict[str, float]:
-        """Claim finished redemptions, arbitrage both venues to the reference, then (when
-        on) the LST arbitrage. Returns trades, volume and profit (ETH) and the pool prices."""
-        done = self.claim(world)
-        done = done.add(self.arbitrage(world, self.reference(world, step.steth_eth)))
+        """Claim finished redemptions (LST arbitrage on), receive the exchange's bridge
+        deposits, hold every pool at the step's reference, then the LST arbitrage, then top
+        the exchange's L2 inventory up. Returns trades, ETH volume, profit and CEX cost,
+        redemptions and the blocked counts (module docstring)."""
+        done = self.claim(world) if self.lst_band_bps is not None else Trades()
+        if self.mode == "cex":
+            self.cex.receive_deposits(world)
+        done = done.add(self.arbitrage(world, self.references(world, step.eth_usd, step.steth_eth)))
         if self.lst_band_bps is not None:
             done = done.add(self.lst_arbitrage(world))
+        if self.mode == "cex" and not self.cex.top_up(world):
+            done = done.add(Trades(blocked=("top_up",)))
         p = self.name
-        return {
+        metrics = {
             f"{p}_trades": float(done.trades), f"{p}_volume_eth": done.volume / WAD,
-            f"{p}_profit_eth": done.profit / WAD, f"{p}_redemptions": float(done.requests),
-            "curve_steth_eth": curve_steth_eth(world), "v2_steth_eth": v2_mid(world) / protocol_rate(world),
+            f"{p}_profit_eth": done.profit / WAD, f"{p}_cex_cost_eth": done.cex_cost / WAD,
+            f"{p}_redemptions": float(done.requests),
         }
+        for reason in done.blocked:
+            key = f"{p}_blocked_{reason}"
+            metrics[key] = metrics.get(key, 0.0) + 1.0
+        return metrics
 
-    def arbitrage(self, world: World, reference: int) -> Trades:
-        """Move every venue to ``reference`` (wad) where profitable after gas."""
+    def arbitrage(self, world: World, references: Mapping[str, int]) -> Trades:
+        """Hold each pool named in ``references`` (pool key -> wad, quote per base) at its
+        reference where profitable after costs, in the world's pool order.
+
+        Raises InvalidArgument (before any trade) for an unknown key or a non-positive reference.
+        """
+        pools = {p.key: p for p in world.pools()}
+        for key, ref in references.items():
+            if key not in pools:
+                raise InvalidArgument(f"no pool {key!r} in this world: pick from {sorted(pools)}")
+            if type(ref) is not int or ref <= 0:
+                raise InvalidArgument(f"the reference of {key!r} must be a positive int (wad), got {ref!r}")
+        self._open(world)
         done = Trades()
-        if "curve" in self.venues:
-            done = done.add(self._curve(world, reference))
-        if "v2" in self.venues:
-            done = done.add(self._v2(world, reference))
+        for key, pool in pools.items():
+            if key in references:
+                done = done.add(self._hold(world, pool, references[key]))
         return done
 
-    def _balances(self, world: World) -> tuple[int, int]:
-        state = world.state
-        return state.balance_of(world.weth, self.name), state.balance_of(world.wsteth, self.name)
+    # --- one pool --------------------------------------------------------------------------
 
-    def _curve(self, world: World, ref: int) -> Trades:
-        """Size and run the StableSwap trade; resize after it (the admin fee it leaves in the
-        pool shifts the next quote by about 1e-7) until a sizing finds nothing, at most 4 times."""
-        done = Trades()
-        for _ in range(4):
-            weth, wst = self._balances(world)
-            quotes = _Quotes(world)
-            x = _size(quotes, WSTETH_I, WETH_I, ref, wst)
-            if x:
-                y = quotes.dy(WSTETH_I, WETH_I, x)
-                trade = self._exchange(world, WSTETH_I, WETH_I, x, y, _sold(x, y, ref), y)
-            else:
-                x = _size(quotes, WETH_I, WSTETH_I, WAD * WAD // ref, weth)
-                y = quotes.dy(WETH_I, WSTETH_I, x)
-                trade = self._exchange(world, WETH_I, WSTETH_I, x, y, _bought(x, y, ref), x) if x else Trades()
-            if not trade.trades:
+    def _read(self, world: World, pool: PoolInfo) -> Quotes | Reserves:
+        if pool.kind == "v2":
+            return Reserves(world, pool)
+        return Quotes(world.state.contract(pool.address))
+
+    def _caps(self, world: World, pool: PoolInfo) -> tuple[int, int]:
+        """What the agent can put in: ``(base, quote)`` wei (``UNLIMITED`` where nothing caps it)."""
+        if self.mode == "fixed":
+            state = world.state
+            return state.balance_of(pool.base, self.name), state.balance_of(pool.quote, self.name)
+        base, quote = self.cex.available(world, pool.base), self.cex.available(world, pool.quote)
+        return UNLIMITED if base is None else base, UNLIMITED if quote is None else quote
+
+    def _hold(self, world: World, pool: PoolInfo, ref: int) -> Trades:
+        """Trade ``pool`` towards ``ref`` until a sizing finds nothing (at most ROUNDS times),
+        then name the reason if it is left more than BLOCK_REPORT_BPS away."""
+        priced = Priced.of(pool, ref)
+        fee = self.cex.taker_fee_bps if self.mode == "cex" else 0
+        sell, buy = priced.targets(fee)
+        done, reason, fresh = Trades(), None, False
+        for _ in range(ROUNDS):
+            reader, fresh = self._read(world, pool), True
+            cap_base, cap_quote = self._caps(world, pool)
+            x, y, capped = reader.side(BASE_I, QUOTE_I, sell, cap_base)
+            leg = _Leg(True, x, y)
+            if not x:
+                x, y, capped_buy = reader.side(QUOTE_I, BASE_I, buy, cap_quote)
+                leg, capped = _Leg(False, x, y), capped or capped_buy
+            reason = reason or ("inventory" if capped else None)
+            if not x:
                 break
-            done = done.add(trade)
-        return done
+            trade = self._trade(world, pool, leg, priced, fee)
+            if isinstance(trade, str):
+                reason = reason or trade
+                break
+            done, fresh = done.add(trade), False
+        reader = reader if fresh else self._read(world, pool)
+        mid = reader.mid()
+        if mid and abs(mid - ref) * BPS <= BLOCK_REPORT_BPS * ref:
+            return done
+        if not mid:
+            reason = "no_quote"
+        elif in_band(mid, ref, reader.fee_fraction(), fee):
+            reason = "fee_band"
+        return done.add(Trades(blocked=(f"{reason or 'rounds'}_{pool.key}",)))
 
-    def _exchange(self, world: World, i: int, j: int, x: int, y: int, profit: int, volume: int) -> Trades:
-        if profit <= self.gas_wei:
-            return Trades()
-        world.curve.exchange(self.name, i, j, x, y)
-        return Trades(1, volume, profit - self.gas_wei)
+    def _trade(self, world: World, pool: PoolInfo, leg: _Leg, priced: Priced, fee_bps: int) -> Trades | str:
+        """Run ``leg`` and its CEX leg in one snapshot when it pays its gas; the Trades, or the
+        reason it did not run (``unprofitable_gas``, ``inventory``, ``revert``)."""
+        profit, cost = priced.hedged(leg.sells_base, leg.amount_in, leg.amount_out, fee_bps)
+        gas = self.gas_wei if pool.network == names.ETH else self.l2_gas_wei
+        profit_eth = priced.eth(pool, profit)
+        if profit_eth <= gas:
+            return "unprofitable_gas"
+        state = world.state
+        snap = state.snapshot()
+        try:
+            self._settle(world, pool, leg, profit)
+        except CexCannotDeliver:
+            state.revert(snap)
+            return "inventory"
+        except LstlabError:
+            state.revert(snap)
+            return "revert"
+        state.commit(snap)
+        weth_leg = leg.amount_in if leg.sells_base == (pool.base.symbol == "WETH") else leg.amount_out
+        return Trades(1, weth_leg, profit_eth - gas, cex_cost=priced.eth(pool, cost))
 
-    def _v2(self, world: World, ref: int) -> Trades:
-        weth, wst = self._balances(world)
-        router, fee = world.router, world.pair.fee_bps
-        r_wst, r_weth = router.reserves_for(world.wsteth, world.weth)
-        x = min(profit_maximizing_trade(r_wst, r_weth, ref, fee), wst)
-        if x:
-            y = get_amount_out(x, r_wst, r_weth, fee)
-            return self._swap(world, [world.wsteth, world.weth], x, y, _sold(x, y, ref), y)
-        x = min(profit_maximizing_trade(r_weth, r_wst, WAD * WAD // ref, fee), weth)
-        if x:
-            y = get_amount_out(x, r_weth, r_wst, fee)
-            return self._swap(world, [world.weth, world.wsteth], x, y, _bought(x, y, ref), x)
-        return Trades()
-
-    def _swap(self, world: World, path: list, x: int, y: int, profit: int, volume: int) -> Trades:
-        if profit <= self.gas_wei:
-            return Trades()
-        world.router.swap_exact_in(self.name, x, y, path, self.name, world.state.now)
-        return Trades(1, volume, profit - self.gas_wei)
+    def _settle(self, world: World, pool: PoolInfo, leg: _Leg, profit: int) -> None:
+        """The pool trade and, with the CEX, its settlement (module docstring of
+        :mod:`lstlab.agents.cex`): the agent keeps ``profit`` quote wei."""
+        cex, me, state = self.cex, self.name, world.state
+        token_in, token_out = (pool.base, pool.quote) if leg.sells_base else (pool.quote, pool.base)
+        if self.mode == "cex":
+            cex.deliver(world, token_in, leg.amount_in, me)
+        if pool.kind == "v2":
+            world.router.swap_exact_in(me, leg.amount_in, leg.amount_out, [token_in, token_out], me, state.now)
+        else:
+            i, j = (BASE_I, QUOTE_I) if leg.sells_base else (QUOTE_I, BASE_I)
+            state.contract(pool.address).exchange(me, i, j, leg.amount_in, leg.amount_out)  # type: ignore[attr-defined]
+        if self.mode != "cex":
+            return
+        if leg.sells_base:  # pay for the base the exchange delivered: ceil(x * ref) + fee
+            state.transfer(pool.quote, me, cex.account, leg.amount_out - profit)
+        else:  # the base to the exchange, which pays floor(y * ref) - fee less its advance
+            state.transfer(pool.base, me, cex.account, leg.amount_out)
+            cex.deliver(world, pool.quote, profit, me)
 
     # --- the LST arbitrage: mint above the band, redeem below it ----------------------------
 
     def lst_arbitrage(self, world: World) -> Trades:
-        """Mint and sell when the pool pays more than rate x (1 + band); buy and queue a
-        redemption when it sells for less than rate x (1 - band). Profitable after gas only;
-        resized after each trade as :meth:`arbitrage` does, at most 4 times."""
+        """Mint and sell when the Ethereum pool pays more than rate x (1 + band); buy and
+        queue a redemption when it sells for less than rate x (1 - band). Profitable after
+        gas only; resized after each trade as :meth:`arbitrage` does, at most ROUNDS times."""
         done = Trades()
-        for _ in range(4):
+        for _ in range(ROUNDS):
             trade = self._lst_once(world)
             if not trade.trades:
                 break
             done = done.add(trade)
         return done
 
+    def _spendable(self, world: World) -> int:
+        """WETH the LST arbitrage may spend: the agent's balance, unlimited with the CEX."""
+        return UNLIMITED if self.mode == "cex" else world.state.balance_of(world.weth, self.name)
+
+    def _fund_weth(self, world: World, amount: int) -> None:
+        """With the CEX, withdraw what the agent lacks of ``amount`` WETH from the exchange."""
+        short = amount - world.state.balance_of(world.weth, self.name)
+        if self.mode == "cex" and short > 0:
+            self.cex.deliver(world, world.weth, short, self.name)
+
     def _lst_once(self, world: World) -> Trades:
         band = self.lst_band_bps or 0
         rate = protocol_rate(world)
-        weth, _ = self._balances(world)
-        high = rate * (10_000 + band) // 10_000
-        quotes = _Quotes(world)
-        x = _size(quotes, WSTETH_I, WETH_I, high, weth * WAD // rate)
+        weth = self._spendable(world)
+        high = rate * (BPS + band) // BPS
+        quotes = Quotes(world.curve)
+        x = size(quotes, WSTETH_I, WETH_I, high, weth * WAD // rate)
         if x:
             return self._mint_and_sell(world, x * rate // WAD)
-        low = rate * (10_000 - band) // 10_000
-        x = _size(quotes, WETH_I, WSTETH_I, WAD * WAD // low, weth)
+        low = rate * (BPS - band) // BPS
+        x = size(quotes, WETH_I, WSTETH_I, WAD * WAD // low, weth)
         if x:
             return self._buy_and_redeem(world, x, rate)
         return Trades()
 
-    def _mint_and_sell(self, world: World, weth_in: int) -> Trades:
+    def _kept_if_paid(self, world: World, run: Callable[[], Trades]) -> Trades:
+        """``run()`` in a snapshot, kept only when it raised nothing and earned more than gas."""
         state = world.state
         snap = state.snapshot()
         try:
+            done = run()
+        except LstlabError:
+            done = Trades()
+        if done.profit > 0:
+            state.commit(snap)
+            return done
+        state.revert(snap)
+        return Trades()
+
+    def _mint_and_sell(self, world: World, weth_in: int) -> Trades:
+        def run() -> Trades:
+            self._fund_weth(world, weth_in)
             minted = world.stake(self.name, weth_in)
             y = world.curve.exchange(self.name, WSTETH_I, WETH_I, minted, 0)
-        except LstlabError:
-            state.revert(snap)
-            return Trades()
-        if y - weth_in <= self.gas_wei:
-            state.revert(snap)
-            return Trades()
-        state.commit(snap)
-        return Trades(1, y, y - weth_in - self.gas_wei)
+            return Trades(1, y, y - weth_in - self.gas_wei)
+
+        return self._kept_if_paid(world, run)
 
     def _buy_and_redeem(self, world: World, weth_in: int, rate: int) -> Trades:
-        state, queue = world.state, world.queue
-        snap = state.snapshot()
-        try:
+        queue = world.queue
+
+        def run() -> Trades:
+            self._fund_weth(world, weth_in)
             got = world.curve.exchange(self.name, WETH_I, WSTETH_I, weth_in, 0)
             chunk = world.wrapper.tokens_per_st() * queue.max_amount // WAD
             requests, left = 0, got
@@ -330,15 +412,9 @@ class Arbitrageur(Funded):
                 piece = min(left, chunk)
                 queue.request_withdrawal_wrapped(self.name, piece, names.WRAPPER)
                 requests, left = requests + 1, left - piece
-        except LstlabError:
-            state.revert(snap)
-            return Trades()
-        profit = got * rate // WAD - weth_in
-        if profit <= self.gas_wei:
-            state.revert(snap)
-            return Trades()
-        state.commit(snap)
-        return Trades(1, weth_in, profit - self.gas_wei, requests)
+            return Trades(1, weth_in, got * rate // WAD - weth_in - self.gas_wei, requests)
+
+        return self._kept_if_paid(world, run)
 
     def claim(self, world: World) -> Trades:
         """Claim this agent's finalised, unclaimed redemption requests (no new profit: the
@@ -349,3 +425,10 @@ class Arbitrageur(Funded):
             if key[0] == "request" and req.owner == self.name and not req.claimed and req.id <= last:
                 queue.claim(self.name, req.id)
         return Trades()
+
+
+__all__ = [
+    "BLOCK_REPORT_BPS", "GAS_WEI", "L2_GAS_WEI", "PRICE_TOLERANCE", "STEP", "WETH_I", "WSTETH_I", "Arbitrageur",
+    "Trades", "curve_mid", "curve_size", "curve_steth_eth", "protocol_rate", "tracking_band_bps", "v2_input",
+    "v2_mid",
+]

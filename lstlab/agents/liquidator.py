@@ -1,184 +1,430 @@
-"""The liquidator: finds liquidatable loops with the vectorised health factors, and liquidates
-each one that pays after gas, funded by a flash loan.
+"""The liquidator: every market of the world, every debt and every collateral asset, funded by
+flash loans, selling the seized collateral by best execution, only when it pays after gas.
 
-One liquidation (:meth:`Liquidator.liquidate`), all in one snapshot:
+A sweep visits the markets (``markets``; default every market of ``World.markets()``). In each
+it scans with :func:`lending.liquidatable` (float candidates, each confirmed with the exact
+health factor) and tries each candidate once per pass; passes repeat while one liquidated
+something (a position left below 1 after a close-factor liquidation is taken again), at most
+``max_passes`` times. A market without debt is not scanned.
 
-1. the exact health factor is below 1 (integer, :mod:`lending.account`);
-2. the debt to cover is the most the close factor allows, cut to what the user's wstETH
-   collateral can pay with the bonus (:func:`lending.logic.liquidation.max_liquidatable_debt`
-   and :func:`lending.collateral_to_seize`, the market's own rules and rounding);
-3. flash-borrow that much WETH (mode 0), ``market.liquidate(..., wstETH, WETH, receive_a_token=
-   False)``, sell the seized wstETH on the venue that pays more (StableSwap or V2), repay the
-   loan and its premium;
-4. the profit is the change of the liquidator's WETH balance; when it does not exceed
-   ``gas_wei`` (or any step reverts, e.g. the sale cannot repay the loan) the snapshot is
-   reverted and nothing happened.
+One attempt on a user (:meth:`Liquidator.attempt`):
 
-A sweep scans with :func:`lending.liquidatable` (float candidates, each confirmed exactly), so
-only candidates are touched, and repeats while a pass liquidated something (a position left
-below 1 after a close-factor liquidation is taken again), at most ``max_passes`` times.
+1. every pair of a debt reserve the user owes and a reserve the user's collateral can be seized
+   from is priced: the cover is the most the market's close factor allows
+   (:func:`lending.logic.liquidation.max_liquidatable_debt`: v3.0.2 or v3.3 rules, as the
+   market is set), the collateral and the debt actually covered follow from the bonus and the
+   user's balance (:func:`lending.collateral_to_seize`), the flash-loan premium is the market's
+   ``percentMul(debt, premium bps)``, and the sale of the collateral for the debt asset is
+   planned by :func:`lstlab.agents.execution.plan_sale` (no sale when both are one asset);
+   the expected profit is ``proceeds - debt covered - premium`` (debt asset wei), exact, since
+   every amount comes from the market's and the pools' integer math in the current state;
+2. the rule: liquidate the pair with the largest expected profit valued in ETH at the market's
+   prices; pairs without a route are skipped;
+3. it is executed only when that profit exceeds the network's gas (``gas_wei``): inside a
+   snapshot, flash-borrow the debt covered (mode 0), ``market.liquidate(..., receive_a_token=
+   False)``, sell the collateral by the plan, repay loan and premium. The profit is measured
+   as the change of the liquidator's balance of the debt asset; when any step reverts, or the
+   measured profit does not exceed the gas, the snapshot is reverted: nothing was written.
+
+A candidate that cannot be taken is counted by reason: ``no_venue`` (no pool sells its
+collateral for its debt), ``unprofitable`` (profit after gas not positive), ``revert`` (the
+market or a pool refused). A position left without seizable collateral is bad debt
+(:mod:`lstlab.world.book`), not an opportunity, and is not counted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
-from chain import WAD, LstlabError
-from lending import collateral_to_seize, liquidatable
+import lending
+from chain import WAD, InvalidArgument, LstlabError, Token, check_amount
+from chain.fixedpoint import percent_mul
+from lending import Seizure, collateral_to_seize, liquidatable
 from lending.logic.liquidation import max_liquidatable_debt
-from lstlab.agents.arbitrageur import WETH_I, WSTETH_I
+from lstlab.agents import execution
 from lstlab.agents.base import Funded, Step
+from lstlab.agents.execution import NoRoute, Plan
+from lstlab.world import book, names
 from lstlab.world.build import World
+
+GAS_UNITS = 600_000
+"""Gas of one flash-loan liquidation with a swap: an Aave V3 ``flashLoanSimple`` wrapping
+``liquidationCall`` (a few hundred thousand gas) and one or two DEX swaps (about 100-150
+thousand each); a modelling figure of the right order, not a measurement."""
+ETHEREUM_GAS_PRICE = 20 * 10**9
+"""20 gwei: of the order of Ethereum's base fee plus tip in mid-2023 (the world's start date);
+a stated assumption, not data."""
+L2_GAS_WEI = 10**14
+"""0.0001 ETH per liquidation on the optimistic rollup: its execution gas is priced in
+thousandths of a gwei, so the cost is the L1 data fee of a transaction of about a kilobyte,
+of the order of 0.0001 ETH in 2023; a stated assumption, not data."""
+REASONS = ("unprofitable", "revert", "no_venue")
+"""Why a candidate was not liquidated (``{name}_blocked_{reason}`` metrics)."""
+FIGURES = (("debt_repaid_eth", "debt_repaid_eth"), ("collateral_seized_eth", "collateral_seized_eth"),
+           ("proceeds_eth", "proceeds_eth"), ("profit", "profit_eth"), ("gas", "gas_eth"),
+           ("bad_debt_eth", "bad_debt_eth"))
+"""(Liquidation field, metric suffix) of the summed figures: debt repaid, collateral seized
+and sale proceeds at the market's prices, profit after gas, gas, bad debt booked (ETH)."""
+
+
+@attrs.frozen
+class Gas:
+    """Gas charged per liquidation, wei of ETH, by network name (``otherwise`` for networks not
+    listed; None: such a network is an error)."""
+
+    by_network: tuple[tuple[str, int], ...] = ()
+    otherwise: int | None = None
+
+    @classmethod
+    def of(cls, value: Gas | int | Mapping[str, int]) -> Gas:
+        """A Gas from one figure for every network or a mapping network -> wei; raises
+        InvalidAmount for a negative or non-int figure."""
+        if isinstance(value, Gas):
+            return value
+        if isinstance(value, Mapping):
+            return cls(tuple(sorted((str(k), check_amount(v, "gas_wei")) for k, v in value.items())))
+        return cls((), check_amount(value, "gas_wei"))
+
+    def wei(self, network: str) -> int:
+        """Gas of one liquidation on ``network``; raises InvalidArgument when it has no figure."""
+        for name, wei in self.by_network:
+            if name == network:
+                return wei
+        if self.otherwise is None:
+            raise InvalidArgument(f"no gas figure for network {network!r}: add it to gas_wei")
+        return self.otherwise
+
+
+DEFAULT_GAS = Gas(((names.L2, L2_GAS_WEI), (names.ETH, GAS_UNITS * ETHEREUM_GAS_PRICE)))
+"""0.012 ETH on Ethereum (:data:`GAS_UNITS` x :data:`ETHEREUM_GAS_PRICE`), 0.0001 ETH on the L2."""
 
 
 @attrs.frozen
 class Liquidation:
-    """One executed liquidation (wei)."""
+    """One executed liquidation. Token amounts in wei of their asset; ``*_eth`` and ``profit``
+    in wei of ETH at the market's prices when it ran; ``sold_eth``: the WETH side of each
+    pool's trade (pool key, wei), what each pool absorbed in ETH."""
 
+    market: str
     user: str
+    debt_asset: Token
+    collateral_asset: Token
     debt_repaid: int
     collateral_seized: int
-    weth_received: int
+    """To the liquidator (the protocol fee excluded)."""
+    proceeds: int
+    """Debt asset the sale returned (the collateral itself when it is the debt asset)."""
     premium: int
     profit: int
-    venue: str
+    """``proceeds - debt_repaid - premium`` in ETH, less ``gas``."""
+    gas: int
+    debt_repaid_eth: int
+    collateral_seized_eth: int
+    proceeds_eth: int
+    bad_debt_eth: int
+    """Bad debt the liquidation made the market book (v3.0.2 ``bad_debt``, v3.3 ``deficit``)."""
+    plan: Plan | None
+    sold_eth: tuple[tuple[str, int], ...]
+
+    @property
+    def weth_received(self) -> int:
+        """The sale's proceeds in ETH wei (the WETH received when the debt is WETH)."""
+        return self.proceeds_eth
+
+    def volumes(self) -> dict[str, int]:
+        """Wei of collateral (or of WETH, on a second hop) each pool received, by pool key."""
+        return {} if self.plan is None else self.plan.volumes()
 
 
 @attrs.frozen
 class Sweep:
-    """Totals of a sweep (wei; ``bad_debt``: the WETH reserve's bad debt plus deficit after it)."""
+    """What a sweep did: its liquidations, the bad debt they made the markets book (wei of
+    ETH; the world's whole bad debt is :func:`bad_debt`) and the candidates it left, counted
+    by reason."""
 
     liquidations: tuple[Liquidation, ...] = ()
     bad_debt: int = 0
+    blocked: tuple[tuple[str, int], ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.liquidations)
 
     def total(self, field: str) -> int:
+        """Sum of one int field (or property) over the liquidations."""
         return sum(getattr(x, field) for x in self.liquidations)
+
+    def blocked_by(self, reason: str) -> int:
+        """Candidates left because of ``reason`` (one of :data:`REASONS`)."""
+        return dict(self.blocked).get(reason, 0)
+
+
+@attrs.frozen
+class _Option:
+    """One (debt, collateral) pair of an attempt, priced exactly; ``plan`` None: no sale."""
+
+    debt: Token
+    collateral: Token
+    cover: int
+    seizure: Seizure
+    plan: Plan | None
+    profit_eth: int
 
 
 def bad_debt(world: World) -> int:
-    """WETH debt the market holds without collateral: ``bad_debt`` (v3.0.2) + ``deficit`` (v3.3), wei."""
-    rs = world.market.reserve_state(world.weth)
-    return rs.bad_debt + rs.deficit
+    """The world's bad debt, wei of ETH: every reserve of every market, booked and underwater
+    (:func:`lstlab.world.book.bad_debt_book`)."""
+    return book.bad_debt_book(world).eth
 
 
-def sell_quote(world: World, amount: int) -> tuple[str, int]:
-    """The venue paying more WETH for ``amount`` wstETH and what it pays."""
-    quotes = []
-    for venue, quote in (("curve", lambda: world.curve.get_dy(WSTETH_I, WETH_I, amount)),
-                         ("v2", lambda: world.router.get_amounts_out(amount, [world.wsteth, world.weth])[-1])):
-        try:
-            quotes.append((quote(), venue))
-        except LstlabError:
-            quotes.append((0, venue))
-    out, venue = max(quotes)
-    return venue, out
+def sell_quote(world: World, token_in: Token, token_out: Token, amount: int) -> Plan:
+    """The best-execution plan selling ``amount`` wei of ``token_in`` for ``token_out``
+    (:func:`lstlab.agents.execution.plan_sale`); raises NoRoute, InvalidAmount."""
+    return execution.plan_sale(world, token_in, token_out, amount)
 
 
-def sell(world: World, account: str, amount: int) -> tuple[str, int]:
-    """Sell ``amount`` wstETH of ``account`` on the better venue; returns (venue, WETH received)."""
-    venue, out = sell_quote(world, amount)
-    if venue == "curve":
-        return venue, world.curve.exchange(account, WSTETH_I, WETH_I, amount, out)
-    path = [world.wsteth, world.weth]
-    return venue, world.router.swap_exact_in(account, amount, out, path, account, world.state.now)[-1]
+def sell(world: World, account: str, token_in: Token, token_out: Token, amount: int) -> Plan:
+    """Sell ``amount`` wei of ``token_in`` of ``account`` by the best plan; returns the plan
+    executed (``account`` received ``plan.amount_out``). All or nothing."""
+    plan = sell_quote(world, token_in, token_out, amount)
+    execution.execute(world, account, plan)
+    return plan
 
 
-def cover_amount(world: World, user: str) -> int:
-    """WETH wei one liquidation of ``user`` (wstETH collateral) can cover under the market's
-    close factor, cut to what the collateral pays with the bonus; 0 when not liquidatable."""
-    m, wst, weth = world.market, world.wsteth, world.weth
-    acct = m.account_data(user)
-    if acct.health_factor >= WAD:
-        return 0
-    pos = m.position(user)
-    ccfg, dcfg = m.reserve_config(wst), m.reserve_config(weth)
-    if not pos.uses_as_collateral(ccfg.id):
-        return 0
-    debt, collateral = m.debt(user, weth), m.supplied(user, wst)
-    prices = (m.price(wst), ccfg.unit, m.price(weth), dcfg.unit)
-    cap = max_liquidatable_debt(m.config(), acct, debt, collateral, *prices)
-    category = m.emode_category(pos.emode) if pos.emode and ccfg.emode_category == pos.emode else None
-    bonus = ccfg.liquidation_bonus if category is None else category.liquidation_bonus
-    return collateral_to_seize(cap, *prices, collateral, bonus, ccfg.liquidation_protocol_fee).debt
+def _bonus(market: lending.Market, user: str, collateral: Token) -> int:
+    cfg = market.reserve_config(collateral)
+    pos = market.position(user)
+    category = market.emode_category(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
+    return cfg.liquidation_bonus if category is None else category.liquidation_bonus
+
+
+def cover_amount(market: lending.Market, user: str, collateral: Token, debt: Token) -> tuple[int, Seizure]:
+    """``(cover, seizure)`` of one liquidation of ``user``'s ``debt`` against ``collateral``:
+    ``cover`` is the most the market's close factor allows (v3.0.2 or v3.3 rules); the
+    seizure is what the market computes for it (collateral to the liquidator, debt actually
+    covered, protocol fee), with the market's rounding. ``(0, zero seizure)`` when the user is
+    not liquidatable or that collateral cannot be seized."""
+    acct = market.account_data(user)
+    ccfg, dcfg = market.reserve_config(collateral), market.reserve_config(debt)
+    pos = market.position(user)
+    owed, held = market.debt(user, debt), market.supplied(user, collateral)
+    if acct.health_factor >= WAD or not (owed and held and ccfg.liquidation_threshold
+                                         and pos.uses_as_collateral(ccfg.id)):
+        return 0, Seizure(0, 0, 0, 0)
+    prices = (market.price(collateral), ccfg.unit, market.price(debt), dcfg.unit)
+    cap = max_liquidatable_debt(market.config(), acct, owed, held, *prices)
+    bonus = _bonus(market, user, collateral)
+    return cap, collateral_to_seize(cap, *prices, held, bonus, ccfg.liquidation_protocol_fee)
+
+
+def _addresses(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
+    """One market address or several, as a tuple (None stays None: every market)."""
+    if value is None:
+        return None
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _weth_side(leg: execution.Leg) -> int:
+    if leg.token_in.symbol == execution.HUB_SYMBOL:
+        return leg.amount_in
+    return leg.amount_out if leg.token_out.symbol == execution.HUB_SYMBOL else 0
+
+
+def _sold_eth(plan: Plan | None) -> tuple[tuple[str, int], ...]:
+    out: dict[str, int] = {}
+    for leg in () if plan is None else plan.legs:
+        out[leg.pool] = out.get(leg.pool, 0) + _weth_side(leg)
+    return tuple(out.items())
 
 
 @attrs.frozen
 class Liquidator(Funded):
-    """Liquidates profitable positions each step (see the module docstring)."""
+    """Liquidates every profitable position of the world's markets each step (module docstring)."""
 
     name: str = "liq"
-    gas_wei: int = 0
+    """The liquidator's account and the prefix of its metrics."""
+    gas_wei: Gas = attrs.field(default=DEFAULT_GAS, converter=Gas.of)
+    """Gas per liquidation by network (an int: the same on every network); :data:`DEFAULT_GAS`."""
+    markets: tuple[str, ...] | None = attrs.field(default=None, converter=_addresses)
+    """Market addresses to sweep (None: every market of ``World.markets()``)."""
     max_passes: int = 10
+    """Bound on passes of a sweep: a position needs one liquidation, two when the 50% close
+    factor leaves it below 1; 10 only bounds a sweep that something keeps feeding."""
     margin: float = 2e-4
-    """Float health factors below 1 + margin are candidates (each confirmed exactly)."""
+    """Float health factors below 1 + margin are candidates (each confirmed exactly): the float
+    view agrees with the exact one to 1e-4 when a bps-floor tie falls the other way
+    (:func:`lending.health_factors`)."""
 
     def fund(self, world: World) -> None:
         """Create the liquidator's account (it needs no inventory: flash loans fund it)."""
-        world.fund(world.weth, self.name, 0)
+        if not world.state.has_address(self.name):
+            world.state.add_account(self.name)
+
+    def _markets(self, world: World) -> list[tuple[str, lending.Market]]:
+        every = world.markets()
+        if self.markets is None:
+            return list(every.items())
+        missing = [a for a in self.markets if a not in every]
+        if missing:
+            raise InvalidArgument(f"no market at {missing}: use addresses of World.markets() ({list(every)})")
+        return [(a, every[a]) for a in self.markets]
+
+    def _candidates(self, market: lending.Market) -> list[str]:
+        if not any(market.reserve_state(t).scaled_debt for t in market.reserves()):
+            return []
+        return [u for u in liquidatable(market, self.margin) if u != self.name]
 
     def act(self, world: World, step: Step) -> dict[str, float]:
-        """Sweep once; metrics: liquidations, debt repaid (ETH), collateral seized (wstETH),
-        collateral sold (ETH received), profit (ETH), the market's bad debt (ETH)."""
-        return self.metrics(self.sweep(world))
+        """Sweep once; returns :meth:`metrics`."""
+        return self.metrics(world, self.sweep(world))
 
-    def metrics(self, s: Sweep) -> dict[str, float]:
-        """``liquidations`` and ``liquidated_debt_eth`` (the backtest sums them over agents),
-        then ``{name}_collateral_seized_wsteth``, ``_collateral_sold_eth``, ``_profit_eth`` and
-        ``_bad_debt_eth`` (the WETH reserve's bad debt and deficit after the sweep)."""
-        p = self.name
-        return {
-            "liquidations": float(s.count), "liquidated_debt_eth": s.total("debt_repaid") / WAD,
-            f"{p}_collateral_seized_wsteth": s.total("collateral_seized") / WAD,
-            f"{p}_collateral_sold_eth": s.total("weth_received") / WAD, f"{p}_profit_eth": s.total("profit") / WAD,
-            f"{p}_bad_debt_eth": s.bad_debt / WAD,
-        }
+    def metrics(self, world: World, s: Sweep) -> dict[str, float]:
+        """``{name}_liquidations`` (and ``_liquidations_{market}`` per market swept); the
+        :data:`FIGURES` summed over the liquidations, in ETH at each market's prices;
+        ``_blocked_{reason}`` for every reason; ``_sold_eth_{pool}`` for each pool that traded
+        (the WETH side of its trades; the backtest fills 0 on steps without, as for every
+        agent figure)."""
+        p, done = self.name, s.liquidations
+        row = {f"{p}_liquidations": float(len(done))}
+        for field, metric in FIGURES:
+            row[f"{p}_{metric}"] = s.total(field) / WAD if done else 0.0
+        for address in world.markets() if self.markets is None else self.markets:
+            row[f"{p}_liquidations_{address}"] = float(sum(x.market == address for x in done)) if done else 0.0
+        blocked = dict(s.blocked)
+        for reason in REASONS:
+            row[f"{p}_blocked_{reason}"] = float(blocked.get(reason, 0))
+        sold: dict[str, int] = {}
+        for x in done:
+            for key, wei in x.sold_eth:
+                sold[key] = sold.get(key, 0) + wei
+        for key, wei in sold.items():
+            row[f"{p}_sold_eth_{key}"] = wei / WAD
+        return row
 
     def sweep(self, world: World) -> Sweep:
         """Liquidate every profitable candidate, pass after pass until a pass does nothing."""
+        markets = self._markets(world)
         done: list[Liquidation] = []
+        blocked: dict[tuple[str, str], str] = {}
         for _ in range(self.max_passes):
             before = len(done)
-            for user in liquidatable(world.market, self.margin):
-                if user != self.name:
-                    result = self.liquidate(world, user)
-                    if result is not None:
-                        done.append(result)
+            for address, market in markets:
+                for user in self._candidates(market):
+                    outcome = self.attempt(world, user, address)
+                    if isinstance(outcome, Liquidation):
+                        done.append(outcome)
+                        blocked.pop((address, user), None)
+                    elif outcome is not None:
+                        blocked[(address, user)] = outcome
             if len(done) == before:
                 break
-        return Sweep(tuple(done), bad_debt(world))
+        counts = {reason: 0 for reason in REASONS}
+        for reason in blocked.values():
+            counts[reason] += 1
+        return Sweep(tuple(done), sum(x.bad_debt_eth for x in done), tuple(counts.items()))
 
-    def liquidate(self, world: World, user: str) -> Liquidation | None:
-        """Liquidate ``user`` once if it pays more than ``gas_wei``; None (nothing written)
-        when it is not liquidatable, not profitable, or any step reverts."""
-        cover = cover_amount(world, user)
-        if cover == 0:
+    def liquidate(self, world: World, user: str, market: str = names.MARKET) -> Liquidation | None:
+        """:meth:`attempt`, None when nothing was liquidated (and nothing written)."""
+        outcome = self.attempt(world, user, market)
+        return outcome if isinstance(outcome, Liquidation) else None
+
+    def attempt(self, world: World, user: str, market: str = names.MARKET) -> Liquidation | str | None:
+        """Liquidate ``user`` on the market at ``market`` once (module docstring): the
+        Liquidation, or the reason it was not (one of :data:`REASONS`; nothing written), or
+        None when the user is healthy or has nothing to seize."""
+        every = world.markets()
+        if market not in every:
+            raise InvalidArgument(f"no market at {market!r}: use one of {list(every)}")
+        m = every[market]
+        options = self._options(world, m, user)
+        if not options:
             return None
-        state, m, weth = world.state, world.market, world.weth
-        if not state.has_address(self.name):
-            self.fund(world)
-        snap = state.snapshot()
-        before = state.balance_of(weth, self.name)
-        seen: list[tuple] = []
+        routed = [o for o in options if o.plan is not None or o.collateral == o.debt]
+        if not routed:
+            return "no_venue"
+        best = max(routed, key=lambda o: o.profit_eth)
+        gas = self.gas_wei.wei(m.network)
+        if best.profit_eth <= gas:
+            return "unprofitable"
+        return self._execute(world, m, user, best, gas)
 
-        def callback(_state, _asset, amount, premium):
-            seized = m.liquidate(self.name, user, world.wsteth, weth, amount, receive_a_token=False)
-            venue, out = sell(world, self.name, seized.collateral)
-            seen.append((seized, venue, out, premium))
+    def _options(self, world: World, m: lending.Market, user: str) -> list[_Option]:
+        """Every seizable (debt, collateral) pair of ``user``, priced exactly."""
+        pos = m.position(user)
+        reserves = m.reserves()
+        debts = [t for i, t in enumerate(reserves) if pos.borrowed_of(i)]
+        collaterals = [t for i, t in enumerate(reserves) if pos.uses_as_collateral(i) and pos.supplied_of(i)]
+        premium_bps = m.config().flash_premium_total
+        options = []
+        for debt in debts:
+            for collateral in collaterals:
+                cover, s = cover_amount(m, user, collateral, debt)
+                if not (s.debt and s.collateral):
+                    continue
+                plan, proceeds = None, s.collateral
+                if collateral != debt:
+                    try:
+                        plan = execution.plan_sale(world, collateral, debt, s.collateral)
+                    except NoRoute:
+                        plan = None
+                    proceeds = 0 if plan is None else plan.amount_out
+                gain = proceeds - s.debt - percent_mul(s.debt, premium_bps)
+                profit = book.eth_value(m, debt, gain) if gain > 0 else -1
+                options.append(_Option(debt, collateral, cover, s, plan, profit))
+        return options
+
+    def _execute(self, world: World, m: lending.Market, user: str, o: _Option, gas: int) -> Liquidation | str:
+        """Run option ``o`` in a snapshot; the Liquidation, or "revert"/"unprofitable" (reverted)."""
+        state = world.state
+        snap = state.snapshot()
+        self.fund(world)  # inside the snapshot: a reverted attempt leaves no account behind
+        before, booked = state.balance_of(o.debt, self.name), book.booked(m)
+        seen: list[tuple[Seizure, Plan | None]] = []
+
+        def callback(_state, _asset, _amount, _premium):
+            s = m.liquidate(self.name, user, o.collateral, o.debt, o.cover, receive_a_token=False)
+            plan = o.plan
+            if plan is not None and plan.amount_in != s.collateral:
+                plan = execution.plan_sale(world, o.collateral, o.debt, s.collateral)
+            if plan is not None:
+                execution.execute(world, self.name, plan)
+            seen.append((s, plan))
 
         try:
-            m.flash_loan(self.name, weth, cover, callback, mode=0)
+            premium = m.flash_loan(self.name, o.debt, o.seizure.debt, callback, mode=0)
+            gained = state.balance_of(o.debt, self.name) - before
+            profit = book.eth_value(m, o.debt, gained) if gained > 0 else 0
+            if profit <= gas:
+                state.revert(snap)
+                return "unprofitable"
+            s, plan = seen[0]
+            proceeds = gained + s.debt + premium
+            created = sum(book.eth_value(m, t, wei - booked[t]) for t, wei in book.booked(m).items()
+                          if wei > booked[t])
+            done = Liquidation(
+                m.address, user, o.debt, o.collateral, s.debt, s.collateral, proceeds, premium,
+                profit - gas, gas,
+                book.eth_value(m, o.debt, s.debt), book.eth_value(m, o.collateral, s.collateral),
+                book.eth_value(m, o.debt, proceeds), created, plan, _sold_eth(plan),
+            )
         except LstlabError:
             state.revert(snap)
-            return None
-        profit = state.balance_of(weth, self.name) - before
-        if profit <= self.gas_wei:
-            state.revert(snap)
-            return None
+            return "revert"
         state.commit(snap)
-        seized, venue, out, premium = seen[0]
-        return Liquidation(user, seized.debt, seized.collateral, out, premium, profit - self.gas_wei, venue)
+        return done
 
+
+__all__ = [
+    "DEFAULT_GAS",
+    "REASONS",
+    "Gas",
+    "Liquidation",
+    "Liquidator",
+    "Sweep",
+    "bad_debt",
+    "cover_amount",
+    "sell",
+    "sell_quote",
+]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lstlab.cli.app import main_group
-from lstlab.cli.output import ORACLES, emit, json_safe, loop_target, progress_bar
+from lstlab.cli.output import ORACLES, emit_summary, json_safe, loop_target, progress_bar
 
 def _load_table(data: str | None, start: str | None, end: str | None, synthetic: bool, seed: int,
                 days: int, volatility: float, depeg: float):
@@ -47,6 +47,7 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     from lstlab import strategies
     from lstlab.report.figures import plot
     from lstlab.report.html import write_html
+    from lstlab.report.summary import grouped
     from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
 
     table = _load_table(data, start, end, synthetic, seed, days, volatility, depeg)
@@ -69,11 +70,11 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     result.metrics.to_csv(directory / "metrics.csv")
     images = plot(result.metrics, directory)
     summary = {**result.summary, **limits, "oracle": oracle, "data": table.source}
-    page = write_html(directory / "report.html", "lstlab backtest",
-                             {"Summary": summary}, images, table.quality.lines())
+    page = write_html(directory / "report.html", "lstlab backtest", grouped(summary), images,
+                      table.quality.lines())
     (directory / "summary.json").write_text(json.dumps(json_safe(summary), indent=2))
     summary["written"] = str(page)
     if not as_json:
         for line in table.quality.lines()[1:]:
             click.echo(f"data: {line}", err=True)
-    emit(summary, as_json, "backtest summary")
+    emit_summary(summary, as_json, "backtest")

@@ -46,6 +46,27 @@ def emit(data: dict[str, Any], as_json: bool, title: str = "") -> None:
     Console().print(table)
 
 
+def emit_summary(summary: dict[str, Any], as_json: bool, title: str) -> None:
+    """Print a run summary as JSON, or as tables grouped by whose figure it is (your
+    position, the system, data and venues, agents), each value with what it measures."""
+    if as_json:
+        click.echo(json.dumps(json_safe(summary), indent=2, sort_keys=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from lstlab.report.summary import grouped
+
+    console = Console()
+    for group, rows in grouped(summary).items():
+        table = Table(title=f"{title}: {group}", title_justify="left")
+        for column in ("figure", "value", "what it measures"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+
+
 def progress_bar(total: int, label: str) -> tuple[contextlib.AbstractContextManager, Callable[[int, int], None] | None]:
     """A rich progress bar on stderr (a context to run the work in) and its callback
     ``(done, total)``; when stderr is no terminal, a context doing nothing and None."""
@@ -74,4 +95,4 @@ def loop_target(leverage: float | None, health: float | None) -> dict[str, float
     return {"leverage": leverage, "health": health}
 
 
-__all__ = ["ORACLES", "emit", "json_safe", "loop_target", "progress_bar"]
+__all__ = ["ORACLES", "emit", "emit_summary", "json_safe", "loop_target", "progress_bar"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lstlab.cli.app import main_group
-from lstlab.cli.output import emit, progress_bar
+from lstlab.cli.output import emit, emit_summary, progress_bar
 
 
 @main_group.command("run")
@@ -21,22 +21,24 @@ def run_command(scenario, seed, out, as_json) -> None:
     """Run one scenario file and print its summary."""
     from lstlab.report.figures import plot
     from lstlab.report.html import write_html
+    from lstlab.report.summary import grouped
     from lstlab.sim.scenario import load_scenario, run_scenario, summary_row
 
     spec = load_scenario(scenario)
     bar, update = progress_bar(1, spec.name)
     with bar:
         result = run_scenario(spec, seed, progress=update)
-    summary = {"scenario": spec.name, **result.summary, **summary_row(result)}
+    summary = {"scenario": spec.name, **result.summary,
+               "days_to_first_loop_liquidation": summary_row(result)["days_to_first_loop_liquidation"]}
     if out:
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
         result.metrics.to_csv(directory / "metrics.csv")
         images = plot(result.metrics, directory, spec.name)
-        write_html(directory / "report.html", f"lstlab: {spec.name}", {"Summary": summary}, images,
-                          [spec.description, *result.quality.lines()])
+        write_html(directory / "report.html", f"lstlab: {spec.name}", grouped(summary), images,
+                   [spec.description, *result.quality.lines()])
         summary["written"] = str(directory / "report.html")
-    emit(summary, as_json, spec.name)
+    emit_summary(summary, as_json, spec.name)
 
 
 @main_group.command()
@@ -72,8 +74,12 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
     task.check(runs)
     executor = executor or ("dask" if scheduler else "processes")
     text = Path(scenario).read_bytes()
+    note = task.inputs_note(runs)
+    if note:
+        click.echo(f"note: {note}", err=True)
     manifest = {"scenario": str(scenario), "scenario_sha256": hashlib.sha256(text).hexdigest(),
-                "grid": list(axes), "paths": paths, "seed": seed, "runs": len(runs), "keep_steps": keep_steps}
+                "grid": list(axes), "paths": paths, "seed": seed, "runs": len(runs), "keep_steps": keep_steps,
+                "inputs": note}
     store = ResultStore(out)
     store.start(manifest, resume)
     bar, update = progress_bar(len(runs), "sweep")
@@ -90,7 +96,7 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
 def report_command(sweep_dir) -> None:
     """Write tables and plots of a sweep (heatmaps of liquidation and bad-debt probability,
     APY distribution) into SWEEP_DIR/report.html."""
-    from lstlab.sim.sweep.analysis import write_report
+    from lstlab.report.sweep import write_report
 
     page = write_report(sweep_dir)
     click.echo(json.dumps({"report": str(page)}))

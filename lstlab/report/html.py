@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 
-def _table(rows: dict[str, Any]) -> str:
+def _table(rows: dict[str, Any] | list[tuple[str, ...]]) -> str:
+    """Key/value rows, or rows of several cells (the first a header cell)."""
+    items = [(k, _fmt(v)) for k, v in rows.items()] if isinstance(rows, dict) else rows
     cells = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_fmt(v))}</td></tr>" for k, v in rows.items()
+        "<tr><th>" + html.escape(str(first)) + "</th>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in rest)
+        + "</tr>" for first, *rest in items
     )
     return f"<table>{cells}</table>"
 
@@ -21,12 +24,20 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def write_html(path: str | Path, title: str, sections: dict[str, dict[str, Any]], images: list[Path],
-               notes: list[str] = ()) -> Path:
-    """A single HTML file with tables, notes and the PNGs embedded (no external files)."""
+def _frame(frame: Any) -> str:
+    """A DataFrame as an HTML table (floats to 4 significant digits, no index)."""
+    return frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="n/a", border=0)
+
+
+def write_html(path: str | Path, title: str, sections: dict[str, Any], images: list[Path],
+               notes: list[str] = (), tables: dict[str, Any] | None = None) -> Path:
+    """A single HTML file with key/value sections, DataFrame ``tables``, notes and the PNGs
+    embedded (no external files)."""
     parts = [f"<h1>{html.escape(title)}</h1>"]
     for heading, rows in sections.items():
         parts.append(f"<h2>{html.escape(heading)}</h2>{_table(rows)}")
+    for heading, frame in (tables or {}).items():
+        parts.append(f"<h2>{html.escape(heading)}</h2>{_frame(frame)}")
     if notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
         parts.append(f"<h2>Notes</h2><ul>{items}</ul>")

@@ -5,13 +5,16 @@ Each step, in this fixed order (the template; agents are the injected parts):
 1. the clock advances to the row's time;
 2. staking rewards are reported once a day (Lido's oracle cadence) at the row's staking APR;
 3. the ETH/USD and stETH/ETH market feeds are set from the row;
-4. every agent acts (by default: the arbitrageur, then the liquidator);
-5. the strategy's rebalancing policy acts, if one is set;
-6. metrics are recorded.
+4. the user's health factor is read (``hf_pre``: what a liquidator sees);
+5. every agent acts (by default: the arbitrageur, then the liquidator);
+6. the strategy's rebalancing policy acts, if one is set;
+7. the row is recorded (:mod:`lstlab.sim.record`): the user's position valued by the oracle and
+   by the market, every market's liquidations and bad debt, each pool against the data.
 
-The result is a pandas DataFrame of metrics (see :data:`lstlab.report.summary.METRICS`), a summary,
-and the data-quality report of the table. The same table, configuration and seed give
-byte-identical metrics.
+The result is a pandas DataFrame of metrics (see :data:`lstlab.report.summary.METRICS`), a
+summary (:func:`lstlab.report.summary.summarize`, every key described in
+:data:`lstlab.report.summary.SUMMARY`) and the data-quality report of the table. The same
+table, configuration and seed give byte-identical metrics.
 """
 
 from __future__ import annotations
@@ -22,14 +25,12 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from chain import RAY
-from lending.events import LiquidationCall
 from lstlab import strategies
 from lstlab.agents.base import Agent, Step
-from lstlab.agents.liquidator import bad_debt
 from lstlab.world.params import OracleMode, WorldParams
 from lstlab.market.prices import PriceTable, Quality
 from lstlab.report.summary import summarize
+from lstlab.sim.record import health_factor, step_row
 from lstlab.world.build import World, default_world
 
 DAY = 86_400
@@ -61,19 +62,6 @@ class BacktestResult:
     world: World
 
 
-def _pool_price(world: World) -> float:
-    """The Curve pool's marginal stETH/ETH price without its fee (sells 1 wstETH)."""
-    curve = world.curve
-    fee = curve.record.fee
-    out = curve.get_dy(1, 0, 10**18) / (1 - fee / 1e10)
-    return out / world.issuer.st_per_token()
-
-
-def _loop_liquidated(world: World, account: str) -> int:
-    """Liquidations of ``account`` in the events of this step (the log is drained each step)."""
-    return sum(1 for e in world.state.events if isinstance(e, LiquidationCall) and e.user == account)
-
-
 class Backtest:
     """One run: build (or take) a world, open the loop, step through the table."""
 
@@ -89,6 +77,8 @@ class Backtest:
         if oracle is not None:
             self.world.set_oracle(oracle)
         self.agents = list(agents) if agents is not None else default_agents(self.world)
+        self.pools = self.world.pools()
+        self._agent_keys: set[str] = set()
 
     def _apr(self, row: int) -> float:
         frame = self.prices.frame
@@ -101,26 +91,20 @@ class Backtest:
         world.fund(world.weth, loop.account, equity)
         strategies.open_flash(world, loop.account, equity, leverage=loop.leverage, health=loop.health)
 
-    def _record(self, step: Step, contributed: dict[str, float]) -> dict[str, float]:
+    def _step(self, step: Step) -> dict[str, float]:
+        """Steps 2-6 of the module docstring for one row; returns the recorded row."""
         world, account = self.world, self.loop.account
-        f = strategies.figures(world, account)
-        rate = world.issuer.st_per_token() / 1e18
-        market_collateral = f.collateral_wsteth / 1e18 * rate * step.steth_eth
-        reserve = world.market.reserve_state(world.weth)
-        row = {
-            "eth_usd": step.eth_usd, "steth_eth": step.steth_eth, "pool_price": _pool_price(world),
-            "lst_rate": rate, "collateral_eth": f.collateral_eth, "debt_eth": f.debt_eth,
-            "equity_eth": f.equity_eth, "equity_market_eth": market_collateral - f.debt_eth,
-            "leverage": f.leverage, "health_factor": f.health_factor,
-            "loop_liquidated": float(_loop_liquidated(world, account)),
-            "borrow_apr": reserve.variable_borrow_rate / RAY, "staking_apr": step.staking_apr,
-            "backing_ratio": float(world.bridge.backing().ratio),
-            "bad_debt_eth": bad_debt(world) / 1e18,
-        }
-        for key, value in contributed.items():
-            row[key] = row.get(key, 0.0) + value if key in ("liquidations", "liquidated_debt_eth") else value
-        row.setdefault("liquidations", 0.0)
-        row.setdefault("liquidated_debt_eth", 0.0)
+        world.set_prices(step.eth_usd, step.steth_eth)
+        hf_pre = health_factor(world, account)
+        contributed: dict[str, float] = {}
+        for agent in self.agents:
+            for key, value in agent.act(world, step).items():
+                contributed[key] = contributed.get(key, 0.0) + value
+        self._agent_keys.update(contributed)
+        if self.loop.band is not None and world.market.debt(account, world.weth):
+            strategies.rebalance(world, account, self.loop.band)
+        row = step_row(world, step, account, hf_pre, self.pools, contributed)
+        world.state.drain_events()
         return row
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> BacktestResult:
@@ -128,11 +112,10 @@ class Backtest:
         world, frame = self.world, self.prices.frame
         seconds = self.prices.seconds
         eth, ratio = frame["eth_usd"].to_numpy(), frame["steth_eth"].to_numpy()
-        rows, last_report = [], int(seconds[0])
         first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), self._apr(0))
         self._open(first)
         world.state.drain_events()
-        rows.append(self._record(first, {}))
+        rows, last_report = [self._step(first)], int(seconds[0])
         for i in range(1, len(seconds)):
             t = int(seconds[i])
             step = Step(i, t, t - int(seconds[i - 1]), float(eth[i]), float(ratio[i]), self._apr(i))
@@ -140,24 +123,14 @@ class Backtest:
             if t - last_report >= DAY:
                 world.report_rewards(step.staking_apr)
                 last_report = t
-            world.set_prices(step.eth_usd, step.steth_eth)
-            contributed: dict[str, float] = {}
-            for agent in self.agents:
-                for key, value in agent.act(world, step).items():
-                    contributed[key] = contributed.get(key, 0.0) + value
-            if self.loop.band is not None and world.market.debt(self.loop.account, world.weth):
-                strategies.rebalance(world, self.loop.account, self.loop.band)
-            rows.append(self._record(step, contributed))
-            world.state.drain_events()
+            rows.append(self._step(step))
             if progress is not None:
                 progress(i + 1, len(seconds))
         metrics = pd.DataFrame(rows, index=frame.index)
-        extra = [c for c in metrics.columns if c not in rows[0]]
-        metrics[extra] = metrics[extra].fillna(0.0)  # an agent's metric is 0 on steps it did not report
+        reported = [c for c in metrics.columns if c not in rows[0] or c in self._agent_keys]
+        metrics[reported] = metrics[reported].fillna(0.0)  # an agent's figure is 0 on steps it did not report
         metrics.index.name = "time"
-        summary = summarize(metrics)
-        summary["loop_liquidations"] = int(metrics["loop_liquidated"].sum())
-        return BacktestResult(metrics, summary, self.prices.quality, world)
+        return BacktestResult(metrics, summarize(metrics), self.prices.quality, world)
 
 
 def default_agents(world: World) -> list[Agent]:

@@ -18,6 +18,7 @@ that name the file, line and key.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 from typing import Any, Literal
@@ -260,24 +261,40 @@ def run_scenario(scenario: Scenario, seed: int | None = None,
                     world_params=scenario.world).run(progress)
 
 
+def seeded_inputs(scenario: Scenario, seed: int) -> dict[str, str]:
+    """What a run on ``seed`` reads that may depend on the seed, as comparable digests: the
+    price table (every column: prices and the staking APR), the background flows that move the
+    borrow rate (when they run: their draws follow the seed), the seeded population."""
+    table = price_table(scenario, seed)
+    frame = table.frame
+    digest = hashlib.sha256(frame.index.asi8.tobytes())
+    for column in sorted(frame.columns):
+        digest.update(column.encode() + frame[column].to_numpy(dtype=float).tobytes())
+    inputs = {"prices and staking APR": digest.hexdigest()}
+    if getattr(scenario.agents, "background", False):
+        inputs["borrow-rate flows"] = str(seed)
+    if scenario.agents.loops:
+        inputs["seeded loop population"] = str(seed)
+    return inputs
+
+
+SUMMARY_ROW = ("net_apy_oracle", "net_apy_market", "net_return_oracle", "net_return_market",
+               "max_drawdown_oracle", "max_drawdown_market", "min_health_factor_pre_liquidation",
+               "loop_liquidations", "loop_liquidation_loss_eth", "system_liquidations", "system_debt_repaid_eth",
+               "bad_debt_eth", "bad_debt_usd", "borrow_apr_mean", "staking_apr_mean")
+"""Summary figures a sweep keeps per run (see :data:`lstlab.report.summary.SUMMARY`)."""
+
+
 def summary_row(result: BacktestResult) -> dict[str, float]:
-    """The figures a sweep keeps per run."""
+    """The figures a sweep keeps per run: :data:`SUMMARY_ROW` and the days from the start to
+    the user's first liquidation (NaN: never liquidated)."""
     metrics = result.metrics
     liquidated = metrics["loop_liquidated"].to_numpy() > 0
-    first = float(np.argmax(liquidated)) if liquidated.any() else math.nan
     days = (metrics.index - metrics.index[0]).total_seconds().to_numpy() / 86_400
-    s = result.summary
-    return {
-        "net_apy": float(s["net_apy"]),
-        "net_return": float(s["net_return"]),
-        "min_health_factor": float(s["min_health_factor"]),
-        "max_drawdown": float(s["max_drawdown"]),
-        "loop_liquidations": float(s["loop_liquidations"]),
-        "liquidations": float(s["liquidations"]),
-        "liquidated_debt_eth": float(s["liquidated_debt_eth"]),
-        "bad_debt_eth": float(s["bad_debt_eth"]),
-        "days_to_first_liquidation": float(days[int(first)]) if not math.isnan(first) else math.nan,
-    }
+    row = {key: float(result.summary[key]) for key in SUMMARY_ROW}
+    row["days_to_first_loop_liquidation"] = float(days[int(np.argmax(liquidated))]) if liquidated.any() else math.nan
+    return row
 
 
-__all__ = ["Depeg", "Scenario", "load_scenario", "run_scenario", "summary_row", "with_overrides"]
+__all__ = ["Depeg", "SUMMARY_ROW", "Scenario", "load_scenario", "run_scenario", "seeded_inputs", "summary_row",
+           "with_overrides"]

@@ -36,13 +36,36 @@ import lst
 from chain import WAD, CompositeFeed, ManualFeed, State, Token
 from lending import presets as aave
 from lending.rates import RateStrategy
+from lstlab.world.names import (
+    BORROWER,
+    BRIDGE,
+    BRIDGE_L2,
+    CEX,
+    CURVE,
+    DAO,
+    ETH,
+    FACTORY,
+    FEED_DECIMALS,
+    GOVERNOR,
+    ISSUER,
+    L2,
+    L2_CURVE,
+    L2_MARKET,
+    LENDER,
+    LP,
+    MARKET,
+    QUEUE,
+    ROUTER,
+    SECONDS_PER_YEAR,
+    STAKERS,
+    TIMELOCK,
+    TREASURY,
+    VOTES,
+    WRAPPER,
+)
 from lstlab.world.params import OracleMode, WorldParams
 from lstlab.world.venues import PoolInfo
 
-from lstlab.world.names import (
-    BORROWER, BRIDGE, BRIDGE_L2, CURVE, DAO, ETH, FACTORY, FEED_DECIMALS, GOVERNOR, ISSUER, L2, L2_MARKET, LENDER,
-    L2_CURVE, LP, MARKET, QUEUE, ROUTER, SECONDS_PER_YEAR, STAKERS, TIMELOCK, TREASURY, VOTES, WRAPPER,
-)
 USDC_STRATEGY = RateStrategy.from_percent("92", "0", "6.5", "60")
 """USDC on Aave V3 Ethereum, approximately (U* 92%, slope1 6.5%, slope2 60%): a stand-in so the
 market has a stablecoin; not from REFERENCE, re-read on-chain before relying on it."""
@@ -263,7 +286,7 @@ def _deploy_l2(world: World, p: WorldParams) -> None:
     if p.bridge.l2_weth:
         world.fund(world.l2_weth, LENDER, world.l2_weth.units(p.bridge.l2_weth))
         market.supply(LENDER, world.l2_weth, world.l2_weth.units(p.bridge.l2_weth))
-    bridged = {BORROWER: p.bridge.bridged_wsteth, LP: p.pools.l2_curve_wsteth}
+    bridged = {BORROWER: p.bridge.bridged_wsteth, LP: p.pools.l2_curve_wsteth, CEX: p.bridge.cex_l2_wsteth}
     for account, eth in bridged.items():
         if eth:
             world.fund(world.weth, account, world.weth.units(eth))
@@ -307,7 +330,7 @@ def default_world(params: WorldParams | None = None, *, start: int | None = None
     state = State(start_time=start_time(p) if start is None else start)
     state.add_network(ETH, block_time=12)
     state.add_network(L2, block_time=2)
-    for account in (TREASURY, DAO, LENDER, BORROWER, STAKERS, LP):
+    for account in (TREASURY, DAO, LENDER, BORROWER, STAKERS, LP, CEX):
         state.add_account(account)
     weth = state.add_token(ETH, "WETH")
     usdc = state.add_token(ETH, "USDC", 6)
@@ -328,7 +351,7 @@ def default_world(params: WorldParams | None = None, *, start: int | None = None
     _deploy_l2(world, p)
     _deploy_governance(world, p)
     rest = p.lst.staked_eth - (p.lending.background_wsteth + p.pools.curve_steth + p.pools.v2_weth
-                               + p.bridge.bridged_wsteth + p.pools.l2_curve_wsteth)
+                               + p.bridge.bridged_wsteth + p.pools.l2_curve_wsteth + p.bridge.cex_l2_wsteth)
     if rest > 0:
         world.fund(weth, STAKERS, weth.units(rest))
         issuer.submit(STAKERS, weth.units(rest))

@@ -9,6 +9,9 @@ BRIDGE, BRIDGE_L2 = "bridge", "bridge-l2"
 TREASURY, DAO = "treasury", "dao"
 VOTES, GOVERNOR, TIMELOCK = "ldo:votes", "governor", "timelock"
 LENDER, BORROWER, STAKERS, LP = "lender", "borrower", "stakers", "lp"
+CEX = "cex"
+"""The account of the external exchange the arbitrageur hedges on (``lstlab.agents.cex``): the
+exchange's on-chain inventory; on the L2, ``BridgeParams.cex_l2_wsteth`` bridged at build."""
 
 FEED_DECIMALS = 8
 SECONDS_PER_YEAR = 365 * 86_400

@@ -112,6 +112,13 @@ class BridgeParams:
     """wstETH bridged at start, supplied to the L2 market: illustrative."""
     l2_weth: int = attrs.field(default=40_000, validator=_non_negative)
     """WETH supplied to the L2 market: illustrative."""
+    cex_l2_wsteth: int = attrs.field(default=3_000, validator=_non_negative)
+    """stETH value of the wstETH the exchange's account (``cex``) holds on the L2 at start, staked
+    on Ethereum and bridged when the world is built; the arbitrageur's exchange tops it back up
+    to this by bridge deposits (``lstlab.agents.cex``). 3,000: above the 2,945 wstETH that take
+    the default L2 pool (4,000/4,000 at A = 30) from balance to a 0.85 stETH/ETH price in one
+    step (computed with the pool's invariant), so one day's move cannot drain it while a
+    deposit waits out the bridge latency."""
 
 
 @attrs.frozen

@@ -75,20 +75,21 @@ def test_slashing_event_lands_on_its_day():
 
 
 def test_bridge_exploit_backing_ratio_exact():
-    """20,000 unbacked on 54,000 backed (50,000 supplied to the L2 market, 4,000 in the L2
-    pool): backing = 54,000 / 74,000 from day 10 on."""
+    """20,000 unbacked on 57,000 backed (50,000 supplied to the L2 market, 4,000 in the L2
+    pool, 3,000 held by the exchange on the L2): backing = 57,000 / 77,000 from day 10 on."""
     scenario = _quiet(sc.load_scenario(EXAMPLES / "bridge-exploit.toml"))
-    backed = scenario.world.bridge.bridged_wsteth + scenario.world.pools.l2_curve_wsteth
-    assert backed == 54_000
+    w = scenario.world
+    backed = w.bridge.bridged_wsteth + w.pools.l2_curve_wsteth + w.bridge.cex_l2_wsteth
+    assert backed == 57_000
     result = sc.run_scenario(scenario)
     backing = result.metrics["backing_ratio"].to_numpy()
-    assert backing[9] == 1.0 and backing[10] == 54_000 / 74_000 and backing[-1] == 54_000 / 74_000
+    assert backing[9] == 1.0 and backing[10] == 57_000 / 77_000 and backing[-1] == 57_000 / 77_000
 
 
 def test_governance_change_lands_after_its_delays():
     """Proposed on day 2: 1 day of delay, 7 days of voting, 2 days of timelock -> day 13."""
     result = sc.run_scenario(_quiet(sc.load_scenario(EXAMPLES / "governance-lt.toml")))
-    hf = result.metrics["health_factor"].to_numpy()
+    hf = result.metrics["hf_post"].to_numpy()
     executed = result.metrics["proposals_executed"].fillna(0).to_numpy()
     day = int(executed.nonzero()[0][0])
     assert day == 13 and executed.sum() == 1

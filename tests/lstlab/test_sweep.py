@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import pandas as pd
 import pytest
 
 from lstlab.errors import ScenarioError
 from lstlab.sim.sweep import Grid, ResultStore, parse_axis, run_seed, run_sweep
+from lstlab.sim.sweep.stats import wilson
 from tests.lstlab.sweep_tasks import NoisyMean
 
 MANIFEST = {"task": "noisy-mean", "grid": ["mu=0:1:0.25"], "paths": 3, "seed": 11}
@@ -99,23 +101,61 @@ def test_bad_executor_arguments(tmp_path):
         run_sweep(NoisyMean(), _grid().runs(), store, executor="threads")
 
 
-def test_report_tables_probabilities_per_point(tmp_path):
-    """Two axes x 4 paths with chosen outcomes: the per-point probabilities are exact."""
-    from lstlab.sim.sweep.analysis import write_report
-
+def _stored(tmp_path, grid, rows):
     store = ResultStore(tmp_path / "r")
-    manifest = {"grid": ["leverage=2,4", "depeg=0.05,0.1"], "paths": 4, "seed": 0}
-    store.start(manifest, resume=False)
+    store.start({"grid": grid, "paths": 4, "seed": 0}, resume=False)
+    store.append(rows)
+    return tmp_path / "r"
+
+
+def _row(i, path, liquidated, any_liquidation, bad, apy, **axes):
+    return {"run_index": i, "path": path, "seed": i, **axes, "loop_liquidations": float(liquidated),
+            "system_liquidations": float(any_liquidation), "bad_debt_eth": bad, "net_apy_oracle": apy,
+            "net_apy_market": apy - 0.01}
+
+
+def test_report_tables_probabilities_per_point(tmp_path):
+    """Two axes x 4 paths with chosen outcomes: the user's liquidation apart from any
+    liquidation, bad debt above its one-gwei floor only, APY quantiles on both valuations."""
+    from lstlab.report.sweep import write_report
+
     rows = []
     for i, (lev, dep, path) in enumerate(itertools.product((2.0, 4.0), (0.05, 0.1), range(4))):
         liquidated = lev == 4.0 and (dep == 0.1 or path == 0)
-        rows.append({"run_index": i, "path": path, "seed": i, "leverage": lev, "depeg": dep,
-                     "liquidated_debt_eth": 1.0 if liquidated else 0.0,
-                     "bad_debt_eth": 0.5 if liquidated and path == 3 else 0.0, "net_apy": 0.01 * lev})
-    store.append(rows)
-    page = write_report(tmp_path / "r")
+        rows.append(_row(i, path, liquidated, liquidated or path == 1, 0.5 if liquidated and path == 3 else 1e-12,
+                         0.01 * lev + 0.001 * path, leverage=lev, depeg=dep))
+    page = write_report(_stored(tmp_path, ["leverage=2,4", "depeg=0.05,0.1"], rows))
     points = pd.read_csv(tmp_path / "r" / "points.csv")
-    assert list(points["p_liquidation"]) == [0.0, 0.0, 0.25, 1.0]
+    assert list(points["runs"]) == [4, 4, 4, 4]
+    assert list(points["p_loop_liquidated"]) == [0.0, 0.0, 0.25, 1.0]
+    assert list(points["p_any_liquidation"]) == [0.25, 0.25, 0.5, 1.0]
     assert list(points["p_bad_debt"]) == [0.0, 0.0, 0.0, 0.25]
-    assert list(points["apy_mean"]) == [0.02, 0.02, 0.04, 0.04]
-    assert page.read_text().count("data:image/png;base64,") == 3
+    assert list(points["p_loop_liquidated_lo"]) == pytest.approx([wilson(k, 4)[0] for k in (0, 0, 1, 4)])
+    assert list(points["apy_oracle_mean"]) == pytest.approx([0.0215, 0.0215, 0.0415, 0.0415])
+    assert list(points["apy_market_p50"]) == pytest.approx([0.0115, 0.0115, 0.0315, 0.0315])
+    # pandas' linear quantile of [x, x + 0.001, x + 0.002, x + 0.003] at 5%: x + 0.15 x 0.001
+    assert list(points["apy_oracle_p5"]) == pytest.approx([0.02015, 0.02015, 0.04015, 0.04015])
+    assert page.read_text().count("data:image/png;base64,") == 4
+
+
+def test_one_axis_report_has_interval_bars_and_apy_bands(tmp_path):
+    from lstlab.report.sweep import write_report
+
+    rows = [_row(i, i % 4, i >= 4, i >= 4, 0.0, 0.05, leverage=float(2 + i // 4)) for i in range(8)]
+    page = write_report(_stored(tmp_path, ["leverage=2:3:1"], rows))
+    assert sorted(p.name for p in (tmp_path / "r").glob("*.png")) == ["apy.png", "probabilities.png"]
+    assert "P(your loop" not in page.read_text()  # the labels live in the figures; the table is per point
+    assert "<h2>Per grid point</h2>" in page.read_text()
+
+
+def test_wilson_interval_closed_form():
+    """Wilson score interval at 95% (z = 1.959964): 0 of 10 -> [0, 0.2775]; 5 of 10 ->
+    [0.2366, 0.7634]; 10 of 10 -> [0.7225, 1]; more runs narrow it."""
+    assert wilson(0, 10) == pytest.approx((0.0, 0.27753), abs=1e-5)
+    assert wilson(5, 10) == pytest.approx((0.23659, 0.76341), abs=1e-5)
+    assert wilson(10, 10) == pytest.approx((0.72247, 1.0), abs=1e-5)
+    lo, hi = wilson(50, 100)
+    assert hi - lo < 0.76341 - 0.23659
+    assert all(math.isnan(v) for v in wilson(0, 0))
+    with pytest.raises(ValueError):
+        wilson(3, 2)

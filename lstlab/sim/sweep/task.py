@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from lstlab.sim.scenario import Scenario, run_scenario, summary_row, with_overrides
+from lstlab.sim.scenario import Scenario, run_scenario, seeded_inputs, summary_row, with_overrides
 from lstlab.sim.sweep.execute import RunResult
 from lstlab.sim.sweep.grid import RunSpec
 
@@ -29,3 +29,30 @@ class ScenarioTask:
             if spec.params not in seen:
                 seen.add(spec.params)
                 with_overrides(self.scenario, spec.as_dict())
+
+    def inputs_note(self, specs: list[RunSpec]) -> str | None:
+        """None when the paths of a grid point read different random inputs; else one line
+        saying what is the same on every path (compares the first two paths of each point)."""
+        first: dict[tuple, list[RunSpec]] = {}
+        for spec in specs:
+            first.setdefault(spec.params, [])
+            if len(first[spec.params]) < 2:
+                first[spec.params].append(spec)
+        varying: set[str] = set()
+        compared = False
+        for params, pair in first.items():
+            if len(pair) < 2:
+                continue
+            compared = True
+            scenario = with_overrides(self.scenario, dict(params))
+            a, b = (seeded_inputs(scenario, spec.seed) for spec in pair)
+            varying.update(key for key in a if a[key] != b[key])
+        if not compared or "prices and staking APR" in varying or "borrow-rate flows" in varying:
+            return None
+        paths = max(spec.path for spec in specs) + 1
+        if varying:
+            return (f"every path reads the same prices, staking APR and borrow-rate inputs; only the "
+                    f"{', '.join(sorted(varying))} differs between paths: your loop's outcome is the same on "
+                    "every path (use prices.source = \"synthetic\" for random prices)")
+        return (f"no random input varies: every path of a grid point reads identical prices and rates, so the "
+                f"{paths} paths per point are copies of one run (use prices.source = \"synthetic\" or --paths 1)")

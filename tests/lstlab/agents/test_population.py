@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from chain import WAD
 from lstlab.agents import l2_borrowers, loop_population, stakers
 
