@@ -7,6 +7,7 @@ import click
 from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit
 
+
 @main_group.command()
 @click.option("--shock", type=click.Choice(["steth-depeg", "eth-price", "slashing", "bridge-exploit"]),
               default="steth-depeg", show_default=True)
@@ -20,11 +21,12 @@ from lstlab.cli.output import ORACLES, emit
 def probe(shock, size, oracle, loops, leverage, seed, as_json) -> None:
     """Which shock liquidates whom: each position's liquidation threshold per risk factor
     (bisection on forks beside the closed form), then the cascade of the shock round by round
-    (liquidations, collateral sold, pool and feed price, bad debt), and the dependency paths
-    from the shocked node to each liquidated position."""
-    from lstlab.audit import probe as probes
-    from lstlab.world import default_world
+    (the shock moves every venue through the arbitrageur; each round the liquidator sweeps
+    every market and the venues are re-aligned), and the dependency paths from the shocked
+    node to each liquidated position."""
+    from lstlab import audit
     from lstlab.agents.population import loop_population
+    from lstlab.world import default_world
 
     try:
         low, high = (float(x) for x in leverage.split(":"))
@@ -33,25 +35,61 @@ def probe(shock, size, oracle, loops, leverage, seed, as_json) -> None:
     world = default_world()
     world.set_oracle(oracle)
     accounts = loop_population(world, loops, seed, leverage=(low, high))
-    table = probes.thresholds(world, accounts)
-    result = probes.cascade(world, shock, size)
+    table = audit.thresholds(world, accounts)
+    result = audit.cascade(world, shock, size)
     if as_json:
         emit({"shock": shock, "size": size, "oracle": oracle,
-              "thresholds": table.to_dict(orient="records"), "rounds": result.rounds.to_dict(orient="records"),
+              "thresholds": table.to_dict(orient="records"),
+              "rounds": result.rounds.to_dict(orient="records"),
+              "markets": result.by_market().to_dict(orient="records"),
+              "pools": result.by_pool().to_dict(orient="records"),
               "liquidated": list(result.liquidated), "paths": result.paths}, True)
         return
+    _print(table, result, f"liquidation thresholds ({oracle} oracle)", f"cascade: {shock} of {size:g}")
+
+
+SYSTEM = ("round", "liquidations", "debt_repaid_eth", "collateral_seized_eth", "liquidator_profit_eth",
+          "reference_steth_eth", "feed_steth_eth", "arb_trades", "arb_volume_eth", "bad_debt_eth",
+          "bad_debt_usd")
+"""The cascade's system-wide columns, in the order shown."""
+
+
+ARB_REASONS = {"fee_band": "inside its fee band (no trade pays)", "inventory": "short of inventory",
+               "unprofitable_gas": "not worth the gas", "revert": "refused by the pool",
+               "no_quote": "no quote", "rounds": "still off after its trades"}
+"""The arbitrageur's blocked reasons (``lstlab.agents.arbitrageur``), in words."""
+
+
+def _arb_note(item: str) -> str:
+    """``{reason}_{pool}`` as a sentence: the arbitrageur left a pool more than 10 bps off."""
+    for reason, words in ARB_REASONS.items():
+        if item.startswith(f"{reason}_"):
+            return f"arbitrageur left {item.removeprefix(reason + '_')} over 10 bps off: {words}"
+    return f"arbitrageur blocked: {item}"
+
+
+def _print(thresholds, result, title: str, cascade_title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    for title, frame in ((f"liquidation thresholds ({oracle} oracle)", table),
-                         (f"cascade: {shock} of {size:g}", result.rounds)):
-        view = Table(title=title)
+    pools = f"{cascade_title}: per pool (sold by the liquidator; mid after its sales and after the arbitrage)"
+    frames = ((title, thresholds), (f"{cascade_title}: system", result.rounds[list(SYSTEM)]),
+              (f"{cascade_title}: per market", result.by_market()), (pools, result.by_pool()))
+    for name, frame in frames:
+        view = Table(title=name)
         for column in frame.columns:
-            view.add_column(str(column))
+            view.add_column(str(column), overflow="fold")
         for record in frame.itertuples(index=False):
             view.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in record))
         console.print(view)
+    for record in result.rounds.to_dict(orient="records"):
+        left = {k.removeprefix("liquidator_blocked_"): v for k, v in record.items()
+                if k.startswith("liquidator_blocked_") and v}
+        notes = [f"liquidator left {v} ({k})" for k, v in left.items()]
+        notes += [_arb_note(item) for item in record["arb_blocked"].split(",") if item]
+        if notes:
+            console.print(f"round {record['round']}: " + "; ".join(notes))
     console.print(f"{len(result.liquidated)} positions liquidated")
     for account in list(result.paths)[:5]:
         console.print(f"  {account}: {' -> '.join(result.paths[account])}")

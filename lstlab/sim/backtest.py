@@ -6,7 +6,8 @@ Each step, in this fixed order (the template; agents are the injected parts):
 2. staking rewards are reported once a day (Lido's oracle cadence) at the row's staking APR;
 3. the ETH/USD and stETH/ETH market feeds are set from the row;
 4. the user's health factor is read (``hf_pre``: what a liquidator sees);
-5. every agent acts (by default: the arbitrageur, then the liquidator);
+5. every agent acts (by default, :func:`default_agents`: the relayer, the background lending
+   flows, the arbitrageur, the liquidator);
 6. the strategy's rebalancing policy acts, if one is set;
 7. the row is recorded (:mod:`lstlab.sim.record`): the user's position valued by the oracle and
    by the market, every market's liquidations and bad debt, each pool against the data.
@@ -26,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from lstlab import strategies
+from lstlab.agents.background import BackgroundFlows, FlowParams
 from lstlab.agents.base import Agent, Step
-from lstlab.world.params import OracleMode, WorldParams
 from lstlab.market.prices import PriceTable, Quality
 from lstlab.report.summary import summarize
 from lstlab.sim.record import health_factor, step_row
 from lstlab.world.build import World, default_world
+from lstlab.world.params import OracleMode, WorldParams
 
 DAY = 86_400
 
@@ -68,7 +70,7 @@ class Backtest:
     def __init__(self, prices: PriceTable, loop: LoopConfig = LoopConfig(), *,
                  world_params: WorldParams | None = None, oracle: OracleMode | None = None,
                  agents: Sequence[Agent] | None = None, world: World | None = None,
-                 staking_apr: float | None = None) -> None:
+                 staking_apr: float | None = None, seed: int = 0) -> None:
         self.prices = prices
         self.loop = loop
         self.params = world_params or WorldParams()
@@ -76,7 +78,7 @@ class Backtest:
         self.world = world if world is not None else default_world(self.params, start=int(prices.seconds[0]))
         if oracle is not None:
             self.world.set_oracle(oracle)
-        self.agents = list(agents) if agents is not None else default_agents(self.world)
+        self.agents = list(agents) if agents is not None else default_agents(self.world, seed)
         self.pools = self.world.pools()
         self._agent_keys: set[str] = set()
 
@@ -133,12 +135,28 @@ class Backtest:
         return BacktestResult(metrics, summarize(metrics), self.prices.quality, world)
 
 
-def default_agents(world: World) -> list[Agent]:
-    """The arbitrageur and the liquidator, funded in ``world``."""
+def default_agents(world: World, seed: int = 0, *, relayer: bool = True, background: bool = True,
+                   arbitrageur: bool = True, liquidator: bool = True,
+                   flows: FlowParams | None = None) -> list[Agent]:
+    """The default agents, funded in ``world``, in the order they act each step: the relayer
+    (L1->L2 messages, the wstETH rate pushed at Lido's cadence), the background lending flows
+    (seeded by ``seed``: they move the WETH utilisation and so the borrow rate), the
+    arbitrageur (every pool to the data, hedged on the exchange), the liquidator (every
+    market, every debt and collateral)."""
     from lstlab.agents.arbitrageur import Arbitrageur
     from lstlab.agents.liquidator import Liquidator
+    from lstlab.agents.relayer import Relayer
 
-    return [Arbitrageur.create(world), Liquidator.create(world)]
+    agents: list[Agent] = []
+    if relayer:
+        agents.append(Relayer.create(world))
+    if background:
+        agents.append(BackgroundFlows.create(world, seed=seed, params=flows or FlowParams()))
+    if arbitrageur:
+        agents.append(Arbitrageur.create(world))
+    if liquidator:
+        agents.append(Liquidator.create(world))
+    return agents
 
 
 def leverage_limits(world: World, prices: PriceTable) -> dict[str, float]:

@@ -27,15 +27,16 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from lstlab.agents.background import FlowParams
 from lstlab.agents.scheduled import ScheduledEvent, Scheduler
-from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig
 from lstlab.errors import DataError, ScenarioError
-from lstlab.world.params import OracleMode, WorldParams
 from lstlab.market.prices import PriceTable, load_prices
+from lstlab.market.synthetic import Depeg, SyntheticPath
+from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig, default_agents
 from lstlab.sim.schema import build, load_toml
 from lstlab.strategies.loop import Band
-from lstlab.market.synthetic import Depeg, SyntheticPath
 from lstlab.world.build import World, default_world
+from lstlab.world.params import OracleMode, WorldParams
 
 
 @attrs.frozen
@@ -63,6 +64,15 @@ class StrategySpec:
 
 @attrs.frozen
 class AgentsSpec:
+    """Which default agents run (:func:`lstlab.sim.backtest.default_agents`), the background
+    flows' parameters, and a seeded population of other loops."""
+
+    relayer: bool = True
+    """Deliver L1->L2 messages and push the wstETH rate to the L2 at Lido's daily cadence."""
+    background: bool = True
+    """Seeded lending flows that move the WETH utilisation, hence the borrow rate."""
+    flows: FlowParams = FlowParams()
+    """The background flows' processes (``[agents.flows]``)."""
     arbitrageur: bool = True
     liquidator: bool = True
     loops: int = 0
@@ -235,14 +245,9 @@ def _agents(scenario: Scenario, world: World, events: tuple[ScheduledEvent, ...]
         from lstlab.agents.population import loop_population
 
         loop_population(world, scenario.agents.loops, seed)
-    if scenario.agents.arbitrageur:
-        from lstlab.agents.arbitrageur import Arbitrageur
-
-        agents.append(Arbitrageur.create(world))
-    if scenario.agents.liquidator:
-        from lstlab.agents.liquidator import Liquidator
-
-        agents.append(Liquidator.create(world))
+    a = scenario.agents
+    agents += default_agents(world, seed, relayer=a.relayer, background=a.background, arbitrageur=a.arbitrageur,
+                             liquidator=a.liquidator, flows=a.flows)
     return agents
 
 
@@ -258,7 +263,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None,
     loop = LoopConfig(leverage=s.leverage, health=s.health, equity_eth=s.equity_eth, band=band)
     agents = _agents(scenario, world, events, seed)
     return Backtest(table, loop, world=world, oracle=scenario.run.oracle, agents=agents,
-                    world_params=scenario.world).run(progress)
+                    world_params=scenario.world, seed=seed).run(progress)
 
 
 def seeded_inputs(scenario: Scenario, seed: int) -> dict[str, str]:
@@ -271,7 +276,7 @@ def seeded_inputs(scenario: Scenario, seed: int) -> dict[str, str]:
     for column in sorted(frame.columns):
         digest.update(column.encode() + frame[column].to_numpy(dtype=float).tobytes())
     inputs = {"prices and staking APR": digest.hexdigest()}
-    if getattr(scenario.agents, "background", False):
+    if scenario.agents.background:
         inputs["borrow-rate flows"] = str(seed)
     if scenario.agents.loops:
         inputs["seeded loop population"] = str(seed)

@@ -1,4 +1,4 @@
-"""Probe: thresholds by bisection against the closed forms, cascades, dependency paths."""
+"""Probes: thresholds by bisection against the closed forms, cascades, dependency paths."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import math
 import pytest
 
 from chain import WAD
-from lstlab.audit import probe
+from lstlab import audit
+from lstlab.agents import l2_borrowers, loop_population, protocol_rate
+from lstlab.errors import StrategyError
 from lstlab.strategies import closed_form
 from lstlab.world import default_world, names
-from lstlab.agents import l2_borrowers, loop_population
-from lstlab.errors import StrategyError
 from lstlab.world.params import PoolParams, WorldParams
 
 AGREE = 1e-9
@@ -45,7 +45,7 @@ def test_thresholds_agree_with_closed_form(loops_world, mode):
     base, accounts = loops_world
     world = _mode(base, mode)
     digest = world.state.digest()
-    table = probe.thresholds(world, accounts)
+    table = audit.thresholds(world, accounts)
     assert world.state.digest() == digest
     assert list(table.columns) == ["account", "factor", "threshold_bisection", "threshold_closed_form", "current"]
     assert len(table) == 3 * len(accounts)
@@ -67,7 +67,7 @@ def test_threshold_matches_the_loop_closed_form(loops_world):
     """Opened at par with rate 1: the rate threshold is (L - 1) / (L x LT), LT = 95%."""
     world, accounts = loops_world
     for user in accounts:
-        found = probe.bisect_threshold(world, user, "lst-rate") / WAD
+        found = audit.bisect_threshold(world, user, "lst-rate") / WAD
         m = world.market
         leverage = m.supplied(user, world.wsteth) / (m.supplied(user, world.wsteth) - m.debt(user, world.weth))
         assert found == pytest.approx(closed_form.liquidation_ratio(leverage, 0.95), rel=AGREE)
@@ -78,7 +78,7 @@ def test_bisection_is_exact_to_one_unit(loops_world):
     base, accounts = loops_world
     world = _mode(base, "market")
     user = accounts[0]
-    found = probe.bisect_threshold(world, user, "steth-eth")
+    found = audit.bisect_threshold(world, user, "steth-eth")
     for answer, liquidatable in ((found, True), (found + 1, False)):
         trial = world.fork()
         trial.feed("steth-eth-market").set(answer)
@@ -86,18 +86,19 @@ def test_bisection_is_exact_to_one_unit(loops_world):
 
 
 def test_cascade_acceptance_market_feed_gives_a_second_round(shallow_world):
-    """Issue 8 acceptance: under the market feed the first liquidations sell into the pool, the
-    feed follows the pool down, and a second round liquidates more."""
+    """Issue 8 acceptance: under the market feed the first liquidations sell into the pools, the
+    feed follows the reference pool down, and a second round liquidates more."""
     world = _mode(shallow_world, "market")
     digest = world.state.digest()
-    c = probe.cascade(world, "steth-depeg", 0.03)
+    c = audit.cascade(world, "steth-depeg", 0.03)
     assert world.state.digest() == digest
     rounds = c.rounds.set_index("round")
     assert rounds.loc[1, "liquidations"] > 0 and rounds.loc[2, "liquidations"] > 0
-    assert rounds.loc[2, "feed_price"] < rounds.loc[1, "feed_price"] < rounds.loc[0, "feed_price"]
-    assert (rounds.feed_price == rounds.pool_price).all()
-    assert rounds.loc[0, "pool_price"] == pytest.approx(0.97, abs=1e-5)
-    assert (rounds.loc[1:, "collateral_sold_eth"] > 0).all()
+    assert rounds.loc[2, "feed_steth_eth"] < rounds.loc[1, "feed_steth_eth"] < rounds.loc[0, "feed_steth_eth"]
+    assert (rounds.feed_steth_eth == rounds.reference_steth_eth).all()
+    assert (rounds.feed_steth_eth == rounds.curve_price_arb_steth_eth).all()
+    assert rounds.loc[0, "reference_steth_eth"] == pytest.approx(0.97, abs=1e-5)
+    assert (rounds.loc[1:, "curve_sold_eth"] > 0).all() and (rounds.loc[1:, "v2_sold_eth"] > 0).all()
     # every liquidated account reaches the shocked feed through the market and its feed chain
     assert set(c.paths) == set(c.liquidated)
     for user, path in c.paths.items():
@@ -106,24 +107,24 @@ def test_cascade_acceptance_market_feed_gives_a_second_round(shallow_world):
 
 def test_cascade_exchange_rate_feed_has_no_liquidation(shallow_world):
     world = _mode(shallow_world, "exchange-rate")
-    c = probe.cascade(world, "steth-depeg", 0.03)
+    c = audit.cascade(world, "steth-depeg", 0.03)
     assert list(c.rounds["round"]) == [0]
     assert c.liquidated == () and c.paths == {}
-    assert c.rounds.loc[0, "pool_price"] == pytest.approx(0.97, abs=1e-5)
+    assert c.rounds.loc[0, "reference_steth_eth"] == pytest.approx(0.97, abs=1e-5)
 
 
 def test_slashing_liquidates_under_either_feed(shallow_world):
     """A 12% loss of the protocol rate reaches loops through the rate feed in both modes."""
     for mode in ("exchange-rate", "market"):
-        c = probe.cascade(_mode(shallow_world, mode), "slashing", 0.12)
+        c = audit.cascade(_mode(shallow_world, mode), "slashing", 0.12)
         assert c.rounds.loc[1, "liquidations"] > 0
         assert all(path[-1] == names.ISSUER for path in c.paths.values())
 
 
 def test_eth_price_and_bridge_exploit_leave_eth_loops_alone(shallow_world):
     world = _mode(shallow_world, "market")
-    assert list(probe.cascade(world, "eth-price", 0.5).rounds["round"]) == [0]
-    c = probe.cascade(world, "bridge-exploit", 0.3)
+    assert list(audit.cascade(world, "eth-price", 0.5).rounds["round"]) == [0]
+    c = audit.cascade(world, "bridge-exploit", 0.3)
     assert list(c.rounds["round"]) == [0]
     assert c.world.bridge.backing().ratio == pytest.approx(0.7, abs=1e-9)
 
@@ -133,25 +134,25 @@ def test_bad_shock_writes_nothing(shallow_world, shock, size):
     world = shallow_world.fork()
     digest = world.state.digest()
     with pytest.raises(StrategyError):
-        probe.cascade(world, shock, size)
+        audit.cascade(world, shock, size)
     assert world.state.digest() == digest
 
 
 def test_paths_follow_the_oracle(loops_world):
     base, accounts = loops_world
     market, rate = _mode(base, "market"), _mode(base, "exchange-rate")
-    assert set(probe.paths(market, "steth-eth-market", accounts)) == set(accounts)
-    assert probe.paths(rate, "steth-eth-market", accounts) == {}
+    assert set(audit.paths(market, "steth-eth-market", accounts)) == set(accounts)
+    assert audit.paths(rate, "steth-eth-market", accounts) == {}
     for world in (market, rate):
-        found = probe.paths(world, "wsteth-steth", accounts)
+        found = audit.paths(world, "wsteth-steth", accounts)
         assert set(found) == set(accounts)
         assert all(p[0] == u and p[-1] == "wsteth-steth" and names.MARKET in p for u, p in found.items())
 
 
 def test_set_rate_reads_back_exactly(world):
-    probe.set_rate(world, 912_345_678_901_234_567)
-    assert probe.protocol_rate(world) == 912_345_678_901_234_567
-    assert not math.isnan(probe.pool_steth_eth(world))
+    audit.set_rate(world, 912_345_678_901_234_567)
+    assert protocol_rate(world) == 912_345_678_901_234_567
+    assert not math.isnan(audit.pool_steth_eth(world))
 
 
 def test_l2_backing_thresholds_agree_with_closed_form(base_world):
@@ -160,9 +161,9 @@ def test_l2_backing_thresholds_agree_with_closed_form(base_world):
     world = base_world.fork()
     accounts = l2_borrowers(world, 3, 2)
     digest = world.state.digest()
-    table = probe.thresholds(world, l2=True)
+    table = audit.thresholds(world, l2=True)
     assert world.state.digest() == digest
-    assert list(table.account.unique()) == sorted(set(accounts) | set(probe.borrowers(world, l2=True)))
+    assert list(table.account.unique()) == sorted(set(accounts) | set(audit.borrowers(world, l2=True)))
     backing = table[table.factor == "bridge-backing"].set_index("account")
     assert ((backing.threshold_bisection / backing.threshold_closed_form - 1).abs() < AGREE).all()
     for user in accounts:
@@ -175,5 +176,5 @@ def test_unknown_factor_is_refused(loops_world):
     world, accounts = loops_world
     digest = world.state.digest()
     with pytest.raises(StrategyError, match="unknown risk factor"):
-        probe.thresholds(world, accounts, ["gravity"])
+        audit.thresholds(world, accounts, ["gravity"])
     assert world.state.digest() == digest

@@ -29,7 +29,7 @@ from lstlab.agents.arbitrageur import (
     v2_mid,
 )
 from lstlab.agents.cex import TAKER_FEE_BPS, Cex, Priced
-from lstlab.audit import probe
+from lstlab.audit import depeg_pool
 from lstlab.market.data import default_path
 from lstlab.market.prices import load_prices
 from lstlab.world.build import default_world
@@ -400,7 +400,7 @@ def _marginal(world, i: int, j: int) -> int:
 def test_lst_arbitrage_buys_below_par_and_queues_redemptions(world):
     """The pool sold 2% below the rate: with a 10 bps band the arbitrageur buys wstETH until
     the marginal ask is back within the band and queues it for redemption."""
-    probe.depeg_pool(world, 0.02)
+    depeg_pool(world, 0.02)
     arb = Arbitrageur(mode="fixed", lst_band_bps=10, weth_inventory=1_000_000 * WAD, gas_wei=0)
     arb.fund(world)
     rate = protocol_rate(world)
