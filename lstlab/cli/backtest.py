@@ -9,23 +9,42 @@ import click
 
 from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit_summary, json_safe, loop_target, progress_bar
+from lstlab.market.data import DATASETS, DEFAULT_NAME
 
-def _load_table(data: str | None, start: str | None, end: str | None, synthetic: bool, seed: int,
-                days: int, volatility: float, depeg: float):
-    from lstlab.market.data import default_path
+OUTLIERS_SHOWN = 3
+"""Outlier lines of the data's quality report printed to the terminal (all are in the report)."""
+
+
+def _load_table(data: str | None, dataset: str | None, start: str | None, end: str | None, synthetic: bool,
+                seed: int, days: int, volatility: float, depeg: float):
+    from lstlab.market.data import dataset_path, default_path
     from lstlab.market.prices import load_prices
     from lstlab.market.synthetic import Depeg, SyntheticPath
 
     if synthetic:
-        if data:
-            raise click.UsageError("give --data or --synthetic, not both")
+        if data or dataset:
+            raise click.UsageError("give --data, --dataset or --synthetic, not two of them")
         shocks = (Depeg(start_day=days / 2, depth=depeg),) if depeg > 0 else ()
         return SyntheticPath(days=days, volatility=volatility, depegs=shocks).table(seed)
-    return load_prices(data or default_path(), start=start, end=end)
+    if data and dataset:
+        raise click.UsageError("give --data or --dataset, not both")
+    return load_prices(data or (dataset_path(dataset) if dataset else default_path()), start=start, end=end)
+
+
+def _quality_lines(lines: list[str]) -> list[str]:
+    """The quality report's findings for the terminal, outliers cut to OUTLIERS_SHOWN."""
+    outliers = [line for line in lines if line.startswith("outlier:")]
+    rest = [line for line in lines if not line.startswith("outlier:")]
+    if len(outliers) > OUTLIERS_SHOWN:
+        more = len(outliers) - OUTLIERS_SHOWN
+        outliers = [*outliers[:OUTLIERS_SHOWN], f"... and {more} more outliers (every one in report.html)"]
+    return rest + outliers
 
 
 @main_group.command()
-@click.option("--data", type=str, default=None, help="Price table (CSV or Parquet). Default: the shipped 2021-2023 daily data.")
+@click.option("--data", type=str, default=None, help="Price table (CSV or Parquet). Default: the shipped 2020-12 .. 2026-04 daily data.")
+@click.option("--dataset", type=click.Choice(sorted(DATASETS)), default=None,
+              help=f"A shipped series by name (default {DEFAULT_NAME}).")
 @click.option("--start", type=str, default=None, help="First date to use (e.g. 2022-05-01).")
 @click.option("--end", type=str, default=None, help="Last date to use.")
 @click.option("--leverage", type=float, help="Loop leverage (default 5).")
@@ -34,14 +53,15 @@ def _load_table(data: str | None, start: str | None, end: str | None, synthetic:
 @click.option("--oracle", type=ORACLES, default="exchange-rate", show_default=True)
 @click.option("--band", type=str, default=None, help="Rebalance band low:target:high, e.g. 1.03:1.06:1.15.")
 @click.option("--synthetic", is_flag=True, help="Use a seeded synthetic path instead of data.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of every random input: the synthetic path, the staking APR path, the background flows.")
 @click.option("--days", type=int, default=365, show_default=True, help="Synthetic path length.")
 @click.option("--volatility", type=float, default=0.8, show_default=True, help="Synthetic ETH volatility.")
 @click.option("--depeg", type=float, default=0.0, show_default=True, help="Synthetic depeg depth mid-path.")
-@click.option("--no-agents", is_flag=True, help="Run without the arbitrageur and the liquidator.")
+@click.option("--no-agents", is_flag=True, help="Run without agents (relayer, background flows, arbitrageur, liquidator).")
 @click.option("--out", type=click.Path(file_okay=False), default="lstlab-out", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic, seed, days, volatility,
+def backtest(data, dataset, start, end, leverage, health, equity, oracle, band, synthetic, seed, days, volatility,
              depeg, no_agents, out, as_json) -> None:
     """Backtest a leveraged loop over a price table; write metrics, plots and a report."""
     from lstlab import strategies
@@ -50,7 +70,7 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     from lstlab.report.summary import grouped
     from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
 
-    table = _load_table(data, start, end, synthetic, seed, days, volatility, depeg)
+    table = _load_table(data, dataset, start, end, synthetic, seed, days, volatility, depeg)
     target = loop_target(leverage, health)
     rebalance = None
     if band:
@@ -60,7 +80,7 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
             raise click.UsageError(f"--band {band!r} must be low:target:high") from None
         rebalance = strategies.Band(low, high, mid)
     config = LoopConfig(leverage=target["leverage"], health=target["health"], equity_eth=equity, band=rebalance)
-    test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None)
+    test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None, seed=seed)
     limits = leverage_limits(test.world, table)
     bar, update = progress_bar(len(table.frame), "backtest")
     with bar:
@@ -75,6 +95,6 @@ def backtest(data, start, end, leverage, health, equity, oracle, band, synthetic
     (directory / "summary.json").write_text(json.dumps(json_safe(summary), indent=2))
     summary["written"] = str(page)
     if not as_json:
-        for line in table.quality.lines()[1:]:
+        for line in _quality_lines(table.quality.lines()[1:]):
             click.echo(f"data: {line}", err=True)
     emit_summary(summary, as_json, "backtest")

@@ -1,14 +1,25 @@
-"""Seeded synthetic price paths: ETH/USD as geometric Brownian motion, stETH/ETH at par with
-scheduled depeg shocks. The same seed and parameters give the same table, bit for bit."""
+"""Seeded synthetic price tables: ETH/USD as geometric Brownian motion, stETH/ETH either the
+fitted bootstrap of the shipped history (lstlab.market.bootstrap) or par, times scheduled
+depeg shocks, and a staking APR that varies (lstlab.market.apr) or stays constant. The same
+seed and parameters give the same table, bit for bit."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
 
 import attrs
 import numpy as np
 import pandas as pd
 
 from lstlab.errors import DataError
+from lstlab.market.apr import StakingAprProcess
+from lstlab.market.bootstrap import BootstrapFit, calibrate
+from lstlab.market.data import DATASETS, DEFAULT_NAME, dataset_path
 from lstlab.market.prices import PriceTable, load_prices
+
+STETH_MODELS = ("process", "par")
+APR_MODELS = ("process", "constant")
 
 
 @attrs.frozen
@@ -37,18 +48,54 @@ class Depeg:
         return 1.0 - down
 
 
+@lru_cache(maxsize=8)
+def fitted(dataset: str = DEFAULT_NAME) -> BootstrapFit:
+    """The bootstrap fitted (with its default options) to a shipped dataset, once per process."""
+    return calibrate(load_prices(dataset_path(dataset)))
+
+
+def _sub_steps(z: np.ndarray, steps: int, rng: np.random.Generator) -> np.ndarray:
+    """Split each daily standard shock ``z`` into ``steps`` standard shocks summing to
+    ``sqrt(steps) * z`` (a Brownian bridge inside the day)."""
+    if steps == 1:
+        return z
+    noise = rng.standard_normal((len(z), steps))
+    noise -= noise.mean(axis=1, keepdims=True)
+    return (z[:, None] / np.sqrt(steps) + noise).ravel()
+
+
 @attrs.frozen
 class SyntheticPath:
-    """Parameters of one synthetic table (annualised drift and volatility of ETH/USD)."""
+    """Parameters of one synthetic table."""
 
     days: int = 365
+    """Length of the path in days."""
     steps_per_day: int = 1
+    """Rows a day (24 for hourly); stETH/ETH is interpolated linearly inside a day."""
     eth_start: float = 2000.0
+    """ETH/USD on the first row (about its 2024-2026 level; any positive price works)."""
     drift: float = 0.0
+    """Annualised drift of ETH/USD (log-return mean plus half the variance): none by default."""
     volatility: float = 0.8
+    """Annualised ETH/USD volatility: 2021-2026 history 77% (CoinMarketCap, PROVENANCE.md)."""
     staking_apr: float = 0.035
+    """The APR (``apr_model="constant"``) or the mean of the APR process: LstParams.staking_apr."""
     depegs: tuple[Depeg, ...] = ()
+    """Scheduled shocks, multiplied into stETH/ETH on top of ``steth_model``."""
     start: str = "2024-01-01"
+    """Date of the first row (UTC)."""
+    steth_model: Literal["process", "par"] = "process"
+    """``process``: the bootstrap of the shipped history (lstlab.market.bootstrap), with ETH/USD
+    driven by the same historical day's standardised return; ``par``: 1 before shocks, ETH/USD
+    from independent normal draws."""
+    steth_dataset: str | None = None
+    """Shipped dataset the process is fitted to (lstlab.market.data.DATASETS); None: the default."""
+    steth_start: float | None = 1.0
+    """First stETH/ETH of the process (ETH per stETH): par, as a loop is usually opened and as
+    ``par`` starts; None draws a historical day at random, so paths sample the history's
+    levels (a path may then start in a drawdown)."""
+    apr_model: Literal["process", "constant"] = "process"
+    """``process``: StakingAprProcess(mean=staking_apr) (lstlab.market.apr); ``constant``."""
 
     def __attrs_post_init__(self) -> None:
         if self.days < 1 or self.steps_per_day < 1:
@@ -57,23 +104,55 @@ class SyntheticPath:
             raise DataError(f"volatility {self.volatility} must not be negative")
         if self.eth_start <= 0:
             raise DataError(f"eth_start {self.eth_start} must be positive")
+        if self.steth_model not in STETH_MODELS:
+            raise DataError(f"steth_model {self.steth_model!r} must be one of {', '.join(STETH_MODELS)}")
+        if self.apr_model not in APR_MODELS:
+            raise DataError(f"apr_model {self.apr_model!r} must be one of {', '.join(APR_MODELS)}")
+        if self.steth_dataset is not None and self.steth_dataset not in DATASETS:
+            raise DataError(f"steth_dataset {self.steth_dataset!r}: choose one of {', '.join(sorted(DATASETS))}")
+        if self.steth_start is not None and not 0.5 <= self.steth_start <= 1.05:
+            raise DataError(f"steth_start {self.steth_start} must be ETH per stETH in [0.5, 1.05]")
+        if self.apr_model == "process":
+            StakingAprProcess(mean=self.staking_apr)
+        elif self.staking_apr < 0:
+            raise DataError(f"staking_apr {self.staking_apr} must not be negative")
         for shock in self.depegs:
             if shock.start_day > self.days:
                 raise DataError(f"a depeg starts on day {shock.start_day}, after the path ends (day {self.days})")
 
+    def _steth_and_shocks(self, rng: np.random.Generator, seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """stETH/ETH before shocks and the ETH/USD standard shocks, ``n`` rows."""
+        if self.steth_model == "par":
+            return np.ones(n), rng.standard_normal(n - 1)
+        fit = fitted(self.steth_dataset or DEFAULT_NAME)
+        daily, z = fit.simulate(self.days, rng, self.steth_start)
+        m = self.steps_per_day
+        log_daily = np.log(daily)
+        inside = np.arange(m) / m
+        log_ratio = np.append((log_daily[:-1, None] + np.diff(log_daily)[:, None] * inside).ravel(), log_daily[-1])
+        bridge = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(2,))))
+        return np.exp(log_ratio), _sub_steps(z, m, bridge)
+
     def table(self, seed: int) -> PriceTable:
-        """The price table for ``seed`` (numpy PCG64)."""
+        """The price table for ``seed``: numpy PCG64(seed) drives ETH/USD (and the stETH/ETH
+        process); the APR process has its own stream from the same seed."""
         rng = np.random.Generator(np.random.PCG64(seed))
         n = self.days * self.steps_per_day + 1
         dt = 1.0 / (365.0 * self.steps_per_day)
-        shocks = rng.standard_normal(n - 1)
+        ratio, shocks = self._steth_and_shocks(rng, seed, n)
         log_returns = (self.drift - 0.5 * self.volatility**2) * dt + self.volatility * np.sqrt(dt) * shocks
         eth = self.eth_start * np.exp(np.concatenate(([0.0], np.cumsum(log_returns))))
         day = np.arange(n) / self.steps_per_day
-        ratio = np.ones(n)
         for shock in self.depegs:
             ratio = ratio * shock.ratio(day)
         index = pd.date_range(self.start, periods=n, freq=pd.Timedelta(days=1) / self.steps_per_day, tz="UTC")
-        frame = pd.DataFrame({"timestamp": index, "eth_usd": eth, "steth_eth": ratio,
-                              "staking_apr": np.full(n, self.staking_apr)})
+        if self.apr_model == "process":
+            apr_rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(1,))))
+            apr = StakingAprProcess(mean=self.staking_apr).path(index.asi8 // 10**9, apr_rng)
+        else:
+            apr = np.full(n, self.staking_apr)
+        frame = pd.DataFrame({"timestamp": index, "eth_usd": eth, "steth_eth": ratio, "staking_apr": apr})
         return load_prices(frame)
+
+
+__all__ = ["APR_MODELS", "STETH_MODELS", "Depeg", "SyntheticPath", "fitted"]

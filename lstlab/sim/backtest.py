@@ -3,7 +3,10 @@
 Each step, in this fixed order (the template; agents are the injected parts):
 
 1. the clock advances to the row's time;
-2. staking rewards are reported once a day (Lido's oracle cadence) at the row's staking APR;
+2. staking rewards are reported once a day (Lido's oracle cadence) at the row's staking APR
+   (the table's ``staking_apr`` column; a table without one gets a path of the seeded
+   :class:`lstlab.market.apr.StakingAprProcess` around ``LstParams.staking_apr``, or the
+   constant ``staking_apr`` when one is given);
 3. the ETH/USD and stETH/ETH market feeds are set from the row;
 4. the user's health factor is read (``hf_pre``: what a liquidator sees);
 5. every agent acts (by default, :func:`default_agents`: the relayer, the background lending
@@ -15,7 +18,8 @@ Each step, in this fixed order (the template; agents are the injected parts):
 The result is a pandas DataFrame of metrics (see :data:`lstlab.report.summary.METRICS`), a
 summary (:func:`lstlab.report.summary.summarize`, every key described in
 :data:`lstlab.report.summary.SUMMARY`) and the data-quality report of the table. The same
-table, configuration and seed give byte-identical metrics.
+table, configuration and seed give byte-identical metrics; ``seed`` drives every random input
+the run reads besides the table (the staking APR path, the background flows).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import pandas as pd
 from lstlab import strategies
 from lstlab.agents.background import BackgroundFlows, FlowParams
 from lstlab.agents.base import Agent, Step
+from lstlab.market.apr import StakingAprProcess, with_staking_apr
 from lstlab.market.prices import PriceTable, Quality
 from lstlab.report.summary import summarize
 from lstlab.sim.record import health_factor, step_row
@@ -71,20 +76,18 @@ class Backtest:
                  world_params: WorldParams | None = None, oracle: OracleMode | None = None,
                  agents: Sequence[Agent] | None = None, world: World | None = None,
                  staking_apr: float | None = None, seed: int = 0) -> None:
-        self.prices = prices
         self.loop = loop
         self.params = world_params or WorldParams()
-        self.staking_apr = self.params.lst.staking_apr if staking_apr is None else staking_apr
+        if "staking_apr" not in prices.frame.columns:
+            apr = StakingAprProcess(mean=self.params.lst.staking_apr) if staking_apr is None else staking_apr
+            prices = with_staking_apr(prices, apr, seed)
+        self.prices = prices
         self.world = world if world is not None else default_world(self.params, start=int(prices.seconds[0]))
         if oracle is not None:
             self.world.set_oracle(oracle)
         self.agents = list(agents) if agents is not None else default_agents(self.world, seed)
         self.pools = self.world.pools()
         self._agent_keys: set[str] = set()
-
-    def _apr(self, row: int) -> float:
-        frame = self.prices.frame
-        return float(frame["staking_apr"].iat[row]) if "staking_apr" in frame else self.staking_apr
 
     def _open(self, first: Step) -> None:
         world, loop = self.world, self.loop
@@ -114,13 +117,14 @@ class Backtest:
         world, frame = self.world, self.prices.frame
         seconds = self.prices.seconds
         eth, ratio = frame["eth_usd"].to_numpy(), frame["steth_eth"].to_numpy()
-        first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), self._apr(0))
+        apr = frame["staking_apr"].to_numpy()
+        first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), float(apr[0]))
         self._open(first)
         world.state.drain_events()
         rows, last_report = [self._step(first)], int(seconds[0])
         for i in range(1, len(seconds)):
             t = int(seconds[i])
-            step = Step(i, t, t - int(seconds[i - 1]), float(eth[i]), float(ratio[i]), self._apr(i))
+            step = Step(i, t, t - int(seconds[i - 1]), float(eth[i]), float(ratio[i]), float(apr[i]))
             world.state.advance(step.dt)
             if t - last_report >= DAY:
                 world.report_rewards(step.staking_apr)

@@ -4,9 +4,10 @@ Tables (every key optional; see ``lstlab/scenarios/*.toml`` for commented exampl
 
 - ``[world]``: :class:`lstlab.params.WorldParams` (``[world.lst]``, ``[world.lending]``...);
 - ``[strategy]``: the loop (``leverage`` or ``health``, ``equity_eth``, ``[strategy.band]``);
-- ``[agents]``: ``arbitrageur``, ``liquidator`` (booleans), ``loops`` (a seeded population);
-- ``[prices]``: ``source = "data"`` (``file`` relative to the scenario, default the shipped
-  data; ``start``, ``end``; a gap in time is an error unless ``allow_gaps = true``) or ``"synthetic"`` (``[prices.synthetic]``: days, volatility,
+- ``[agents]``: ``relayer``, ``background``, ``arbitrageur``, ``liquidator`` (booleans),
+  ``[agents.flows]`` (the background flows' processes), ``loops`` (a seeded population);
+- ``[prices]``: ``source = "data"`` (``file`` relative to the scenario, or ``dataset`` a shipped
+  series by name, default the shipped CoinMarketCap series; ``start``, ``end``; a gap in time is an error unless ``allow_gaps = true``) or ``"synthetic"`` (``[prices.synthetic]``: days, volatility,
   drift, ``[[prices.synthetic.depegs]]``...);
 - ``[[events]]``: scheduled ``slash``, ``bridge-exploit``, ``ramp-a``, ``governance`` at a
   date (``at = "2022-06-10"``) or a day offset from the start (``at = 30``);
@@ -87,6 +88,9 @@ class AgentsSpec:
 class PricesSpec:
     source: Literal["data", "synthetic"] = "data"
     file: str | None = None
+    """A price table relative to the scenario file (CSV or Parquet); or:"""
+    dataset: str | None = None
+    """A shipped series by name (``lstlab.market.data.DATASETS``); neither: the default series."""
     start: str | None = None
     end: str | None = None
     allow_gaps: bool = False
@@ -133,9 +137,14 @@ def price_table(scenario: Scenario, seed: int) -> PriceTable:
     p = scenario.prices
     if p.source == "synthetic":
         return p.synthetic.table(seed)
-    from lstlab.market.data import default_path
+    from lstlab.market.data import dataset_path, default_path
 
-    file = default_path() if p.file is None else str(Path(scenario.base_dir) / p.file)
+    if p.file is not None and p.dataset is not None:
+        raise ScenarioError("prices.file and prices.dataset name two tables: keep one")
+    if p.file is not None:
+        file = str(Path(scenario.base_dir) / p.file)
+    else:
+        file = default_path() if p.dataset is None else dataset_path(p.dataset)
     table = load_prices(file, start=p.start, end=p.end)
     if table.quality.gaps and not p.allow_gaps:
         a, b = table.quality.gaps[0]

@@ -24,10 +24,10 @@ def limit(prices_2022, base_world):
 
 
 def test_limit_from_the_data(limit, prices_2022):
-    """The 2022 low (0.93694 on 2022-06-18) relative to the first day gives the safe leverage
+    """The 2022 low (0.936576461 on 2022-06-18) relative to the first day gives the safe leverage
     1 / (1 - 0.95 x ratio) under eMode LT 95%."""
     ratio = prices_2022.frame["steth_eth"]
-    assert limit["worst_ratio"] == pytest.approx(0.93694 / ratio.iloc[0], rel=1e-12)
+    assert limit["worst_ratio"] == pytest.approx(0.936576461 / ratio.iloc[0], rel=1e-12)
     assert limit["max_safe_leverage_market_oracle"] == closed_form.max_safe_leverage(limit["worst_ratio"], 0.95)
     assert 9 < limit["max_safe_leverage_market_oracle"] < 10
 

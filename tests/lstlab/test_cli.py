@@ -91,3 +91,26 @@ def test_probe_json(capsys):
     assert all(path[-1] == "steth-eth-market" for path in data["paths"].values())
     code, out, _ = _run(capsys, "probe", "--loops", "8", "--size", "0.05", "--oracle", "exchange-rate", "--json")
     assert code == 0 and sum(r["liquidations"] for r in json.loads(out)["rounds"]) == 0
+
+
+def test_backtest_prints_both_drawdowns_and_the_dip_a_liquidator_saw(tmp_path, capsys):
+    """10x through June 2022 under a market oracle: liquidated, and the health factor recorded
+    before the liquidator acted is below 1; both valuations' drawdowns are printed."""
+    argv = ["backtest", "--start", "2022-05-01", "--end", "2022-07-31", "--leverage", "10", "--oracle", "market",
+            "--out", str(tmp_path / "o")]
+    code, out, _ = _run(capsys, *argv, "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["loop_liquidations"] > 0
+    assert summary["min_health_factor_pre_liquidation"] < 1.0
+    assert summary["max_drawdown_market"] > 0 and summary["max_drawdown_oracle"] > 0
+    code, out, _ = _run(capsys, *argv)
+    assert code == 0 and "max_drawdown_oracle" in out and "max_drawdown_market" in out
+    assert "min_health_factor_pre_l" in out  # the table wraps long names at 80 columns
+
+
+def test_backtest_dataset_by_name(tmp_path, capsys):
+    code, out, _ = _run(capsys, "backtest", "--dataset", "coingecko-2021-2023", "--end", "2021-01-10",
+                        "--no-agents", "--out", str(tmp_path / "o"), "--json")
+    assert code == 0 and json.loads(out)["start"].startswith("2021-01-01")
+    code, _, err = _run(capsys, "backtest", "--dataset", "nope", "--out", str(tmp_path / "o"))
+    assert code == 2 and "nope" in err

@@ -7,15 +7,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstlab.market.data import default_path
+from lstlab.market.data import dataset_path, default_path
 from lstlab.errors import DataError
 from lstlab.market.prices import load_prices
 from lstlab.market.synthetic import Depeg, SyntheticPath
 
 
-def test_shipped_data_covers_the_2022_depeg():
-    """786 days; the worst daily median is 0.93694 on 2022-06-18 (PROVENANCE.md)."""
+def test_default_data_is_the_long_series_through_the_depeg():
+    """CoinMarketCap, 2020-12-23 .. 2026-04-05 (the partial last day dropped): 1,930 days, no gap;
+    the worst daily mean 0.936576461 on 2022-06-18; the loader reports, and keeps, the 2021 days
+    stETH quoted above 1.01 (a thin early market) as outliers, all before 2022."""
     table = load_prices(default_path())
+    assert table.quality.rows == 1930 and table.quality.gaps == ()
+    assert table.frame.index[0] == pd.Timestamp("2020-12-23", tz="UTC")
+    assert table.frame.index[-1] == pd.Timestamp("2026-04-05", tz="UTC")
+    assert table.frame["steth_eth"].idxmin() == pd.Timestamp("2022-06-18", tz="UTC")
+    assert table.frame["steth_eth"].min() == 0.936576461
+    outliers = table.quality.outliers
+    assert outliers and all(t.year == 2021 and col == "steth_eth" and v > 1.01 for t, col, v in outliers)
+
+
+def test_shipped_coingecko_data_covers_the_2022_depeg():
+    """786 days; the worst daily median is 0.93694 on 2022-06-18 (PROVENANCE.md)."""
+    table = load_prices(dataset_path("coingecko-2021-2023"))
     assert table.quality.rows == 786 and table.quality.gaps == () and table.quality.outliers == ()
     worst = table.frame["steth_eth"].idxmin()
     assert worst == pd.Timestamp("2022-06-18", tz="UTC")
@@ -78,7 +92,9 @@ def test_parquet_and_unix_milliseconds(tmp_path):
 
 
 def test_synthetic_is_seeded_and_shocks_are_exact():
-    path = SyntheticPath(days=60, depegs=(Depeg(start_day=10, depth=0.1, hold_days=2, recovery_days=10),))
+    """At par (``steth_model="par"``) stETH/ETH is exactly the scheduled shock."""
+    path = SyntheticPath(days=60, depegs=(Depeg(start_day=10, depth=0.1, hold_days=2, recovery_days=10),),
+                         steth_model="par", apr_model="constant")
     a, b, c = path.table(1), path.table(1), path.table(2)
     pd.testing.assert_frame_equal(a.frame, b.frame)
     assert not np.array_equal(a.column("eth_usd"), c.column("eth_usd"))

@@ -125,3 +125,18 @@ def test_overrides_and_aliases():
         sc.with_overrides(s, {"world.pools.curve_a": 50.5})
     with pytest.raises(ScenarioError, match="no depegs"):
         sc.with_overrides(s, {"depeg": 0.1})
+
+
+def test_moving_utilisation_moves_the_borrow_rate_and_hot_borrowing_is_negative_carry():
+    """The default flows move the WETH borrow rate through the market's own model; held past the
+    kink (negative-carry.toml) it stays above the staking APR and both APYs are negative."""
+    calm = sc.run_scenario(attrs.evolve(sc.load_scenario(EXAMPLES / "negative-carry.toml"),
+                                        agents=sc.AgentsSpec()))
+    rate = calm.metrics["borrow_apr"]
+    assert rate.min() < rate.max() and calm.metrics["utilisation"].nunique() > 100
+    hot = sc.run_scenario(sc.load_scenario(EXAMPLES / "negative-carry.toml"))
+    m, s = hot.metrics, hot.summary
+    assert s["share_borrow_above_staking"] > 0.5  # most days
+    assert (m["borrow_apr"] > m["staking_apr"]).mean() == s["share_borrow_above_staking"]
+    assert s["net_apy_oracle"] < 0 and s["net_apy_market"] < 0
+    assert s["loop_liquidations"] == 0  # the loss is carry, not a liquidation
