@@ -28,6 +28,13 @@ PROBABILITY_LABELS = {
 }
 
 
+def runs_per_point(table: pd.DataFrame) -> str:
+    """``"1 run a point"``, ``"200 runs a point"`` or ``"100-200 runs a point"``."""
+    lo, hi = int(table["runs"].min()), int(table["runs"].max())
+    count = f"{lo}" if lo == hi else f"{lo}-{hi}"
+    return f"{count} run{'s' if hi > 1 else ''} a point"
+
+
 def grid_axes(summary: pd.DataFrame, manifest: dict) -> list[str]:
     """The grid's axis names, in the order the sweep gave them."""
     names = [axis.split("=")[0].strip() for axis in manifest.get("grid", [])]
@@ -47,7 +54,7 @@ def _probabilities_1d(table: pd.DataFrame, axis: str, plt: Any) -> Any:
     ax.set_ylim(-0.03, 1.03)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
-    ax.set_title(f"liquidation and bad-debt probability by {axis} ({int(table['runs'].min())}+ runs a point)")
+    ax.set_title(f"liquidation and bad-debt probability by {axis} ({runs_per_point(table)})")
     return fig
 
 

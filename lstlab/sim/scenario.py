@@ -285,6 +285,8 @@ def seeded_inputs(scenario: Scenario, seed: int) -> dict[str, str]:
     for column in sorted(frame.columns):
         digest.update(column.encode() + frame[column].to_numpy(dtype=float).tobytes())
     inputs = {"prices and staking APR": digest.hexdigest()}
+    if "staking_apr" not in frame.columns:
+        inputs["staking APR path"] = str(seed)  # the backtest draws it from the seed
     if scenario.agents.background:
         inputs["borrow-rate flows"] = str(seed)
     if scenario.agents.loops:

@@ -95,3 +95,25 @@ def test_bad_grid_fails_before_running(tmp_path, capsys, scenario_file):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "colour" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_sweep_whose_paths_cannot_differ_says_so_at_the_start_and_in_the_report(tmp_path, capsys):
+    """Data with its own staking APR and no background flows: every path reads the same inputs."""
+    (tmp_path / "p.csv").write_text("date,eth_usd,steth_eth,staking_apr\n" + "".join(
+        f"2022-01-{d:02d},3000,{1 - d / 1000},0.04\n" for d in range(1, 11)))
+    scenario = tmp_path / "fixed.toml"
+    scenario.write_text('[prices]\nfile = "p.csv"\n[agents]\nbackground = false\n')
+    code = main(["sweep", str(scenario), "--grid", "leverage=3,4", "--paths", "2", "--executor", "inprocess",
+                 "--out", str(tmp_path / "s"), "--json"])
+    err = capsys.readouterr().err
+    assert code == 0 and "note: no random input varies" in err and "2 paths per point are copies" in err
+    assert main(["report", str(tmp_path / "s")]) == 0
+    assert "no random input varies" in (tmp_path / "s" / "report.html").read_text()
+    scenario.write_text('[prices]\nfile = "p.csv"\n[agents]\nbackground = false\nloops = 3\n')
+    main(["sweep", str(scenario), "--grid", "leverage=3", "--paths", "2", "--executor", "inprocess",
+          "--out", str(tmp_path / "t"), "--json"])
+    assert "only the seeded loop population differs" in capsys.readouterr().err
+    scenario.write_text('[prices]\nfile = "p.csv"\n')  # the background flows follow the seed
+    main(["sweep", str(scenario), "--grid", "leverage=3", "--paths", "2", "--executor", "inprocess",
+          "--out", str(tmp_path / "u"), "--json"])
+    assert "note:" not in capsys.readouterr().err

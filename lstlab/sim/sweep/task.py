@@ -47,12 +47,12 @@ class ScenarioTask:
             scenario = with_overrides(self.scenario, dict(params))
             a, b = (seeded_inputs(scenario, spec.seed) for spec in pair)
             varying.update(key for key in a if a[key] != b[key])
-        if not compared or "prices and staking APR" in varying or "borrow-rate flows" in varying:
+        if not compared or varying & {"prices and staking APR", "staking APR path", "borrow-rate flows"}:
             return None
         paths = max(spec.path for spec in specs) + 1
         if varying:
-            return (f"every path reads the same prices, staking APR and borrow-rate inputs; only the "
-                    f"{', '.join(sorted(varying))} differs between paths: your loop's outcome is the same on "
-                    "every path (use prices.source = \"synthetic\" for random prices)")
+            return (f"every path reads the same prices, staking APR and borrow rates; only the "
+                    f"{', '.join(sorted(varying))} differs between paths, so your loop's outcome varies only "
+                    "through those positions (use prices.source = \"synthetic\" for random prices)")
         return (f"no random input varies: every path of a grid point reads identical prices and rates, so the "
                 f"{paths} paths per point are copies of one run (use prices.source = \"synthetic\" or --paths 1)")
