@@ -10,6 +10,12 @@
   :mod:`amm.stableswap_math`;
 - LP analytics (:func:`position_value`, :func:`impermanent_loss`, :func:`fees_earned`).
 
+Who acts (:mod:`chain.calls`): every public action runs in its contract's own call frame, so
+only a pool's code moves a pool's tokens. Acting parties (the router's and the StableSwap's
+``sender``, a flash swap's ``to`` with a callback) are the caller the chain vouches for; admins
+are checked by :class:`chain.Governable` the same way; recipients are accounts or contracts of
+the pool's network. Quotes revert with MathOverflow where Router02's SafeMath reverts.
+
 Importing only ``chain``. Example::
 
     state = chain.State(); state.add_network("ethereum"); state.add_account("alice")
@@ -41,9 +47,11 @@ from amm.errors import (
     InvalidRamp,
     KInvariant,
     Locked,
+    MathOverflow,
     NoConvergence,
     PairExists,
     ReserveOverflow,
+    ReserveUnderflow,
     Slippage,
     TwapNotReady,
 )
@@ -97,6 +105,7 @@ __all__ = [
     "InvalidRamp",
     "KInvariant",
     "Locked",
+    "MathOverflow",
     "Mint",
     "NoConvergence",
     "Observation",
@@ -108,6 +117,7 @@ __all__ = [
     "RemoveLiquidity",
     "RemoveLiquidityOne",
     "ReserveOverflow",
+    "ReserveUnderflow",
     "Router",
     "Slippage",
     "StableState",

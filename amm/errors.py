@@ -76,6 +76,20 @@ class KInvariant(AmmError, Revert):
     code = "K"
 
 
+class MathOverflow(AmmError, Overflow):
+    """An intermediate product or sum of a quote exceeds uint256 (Router02's ``ds-math-mul-overflow``
+    / ``ds-math-add-overflow``): quote smaller amounts."""
+
+    code = "DS_MATH_OVERFLOW"
+
+
+class ReserveUnderflow(AmmError, Revert):
+    """A pair holds less of a token than its reserve, so ``balance - reserve`` underflows (V2's
+    ``ds-math-sub-underflow`` in ``skim``): ``sync`` the pair or send it the missing tokens."""
+
+    code = "DS_MATH_SUB_UNDERFLOW"
+
+
 class ReserveOverflow(AmmError, Overflow):
     """A pair balance exceeds uint112: ``skim`` the excess or trade smaller amounts."""
 

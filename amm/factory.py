@@ -2,7 +2,9 @@
 
 Governance (``chain.Governable``) sets ``fee_on`` (0/1); the parameter admin also sets the
 recipient with ``set_fee_to`` (V2's ``feeToSetter``). The fee is on when ``fee_on == 1`` and a
-recipient is set: pairs then mint 1/6 of the growth of sqrt(k) to it.
+recipient is set: pairs then mint 1/6 of the growth of sqrt(k) to it. The admin is the caller
+the chain vouches for (``chain.Governable``); the recipient holds LP tokens of the
+factory's network, so it is an account or a contract of that network.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from amm.errors import PairExists
 from amm.events import FeeToSet, PairCreated
 from amm.library import check_fee_bps
 from amm.pair import Pair
-from amm.validation import validate_pair_tokens
-from chain import Contract, Governable, ParamSpec, State, Token
+from amm.validation import validate_pair_tokens, validate_recipient
+from chain import Contract, Governable, ParamSpec, State, Token, external
 
 
 @attrs.frozen
@@ -53,6 +55,7 @@ class Factory(Contract, Governable):
         factory._store("fee", FeeConfig())
         return factory
 
+    @external
     def create_pair(self, token_a: Token, token_b: Token, address: str | None = None) -> Pair:
         """Deploy the pool of two tokens of this network (address defaults to
         ``<factory>:<sym0>/<sym1>``). Raises IdenticalTokens, WrongNetwork, UnknownToken,
@@ -91,11 +94,18 @@ class Factory(Contract, Governable):
         config = self._load("fee")
         return config.recipient if config.fee_on else None
 
+    @external
     def set_fee_to(self, recipient: str | None, caller: str | None = None) -> None:
-        """Set the fee recipient (only the parameter admin, when one is set). Emits FeeToSet."""
+        """Set the fee recipient (only the parameter admin, when one is set; ``caller`` defaults
+        to the chain's caller). Emits FeeToSet.
+
+        ``recipient`` (None: no recipient) must be an account or a contract of the factory's
+        network, which can hold its LP tokens. Raises UnknownAccount, WrongNetwork,
+        Unauthorized, NotTheCaller; writes nothing then.
+        """
         self._require_admin(caller)
         if recipient is not None:
-            self.state.require_address(recipient)
+            validate_recipient(self.state, recipient, self.network)
         self._store("fee", attrs.evolve(self._load("fee"), recipient=recipient))
         self.state.emit(FeeToSet(self.address, recipient))
 

@@ -6,19 +6,24 @@ basis points on the *input* (30 bps is Uniswap's 997/1000: every formula below i
 one scaled by 10, so the results are identical). Amounts are ints in base units (wei).
 
 Rounding always favours the pool: outputs round down, required inputs round up (+1).
+
+Every product and sum is checked against uint256 as Router02's SafeMath does
+(``ds-math-mul-overflow``): the checks use the fee fraction in lowest terms (997/1000 for 30
+bps), so a quote reverts with MathOverflow exactly where the 1000-based Solidity code reverts.
 """
 
 from __future__ import annotations
 
-from math import isqrt
+from math import gcd, isqrt
 
 from amm.errors import (
     InsufficientAmount,
     InsufficientInputAmount,
     InsufficientLiquidity,
     InsufficientOutputAmount,
+    MathOverflow,
 )
-from chain import UINT112_MAX, check_amount, check_bps
+from chain import UINT112_MAX, UINT256_MAX, check_amount, check_bps
 
 BPS = 10_000
 BPS_SQUARED = BPS * BPS
@@ -40,40 +45,70 @@ def check_fee_bps(fee_bps: int) -> int:
     return check_bps(fee_bps, "fee_bps", upper=BPS - 1)
 
 
-def _fee(fee_bps: int) -> int:
-    return BPS - check_fee_bps(fee_bps)
+_FEE_FRACTIONS: dict[int, tuple[int, int]] = {}
+
+
+def fee_fraction(fee_bps: int) -> tuple[int, int]:
+    """``(BPS - fee_bps, BPS)`` in lowest terms: ``(997, 1000)`` for 30 bps, ``(1, 1)`` for 0.
+
+    The quotes below use it, so their intermediate products are those of V2's 1000-based code.
+    """
+    fraction = _FEE_FRACTIONS.get(fee_bps) if type(fee_bps) is int else None
+    if fraction is None:
+        kept = BPS - check_fee_bps(fee_bps)
+        g = gcd(kept, BPS)
+        fraction = _FEE_FRACTIONS[fee_bps] = (kept // g, BPS // g)
+    return fraction
+
+
+def _overflow(what: str, value: int) -> MathOverflow:
+    return MathOverflow(f"{what} = {value} exceeds uint256, where Router02 reverts (ds-math-mul-overflow "
+                        "or ds-math-add-overflow): quote smaller amounts")
 
 
 def quote(amount_a: int, reserve_a: int, reserve_b: int) -> int:
     """The amount of B worth ``amount_a`` of A at the reserve ratio, floor (no fee).
 
-    Raises InsufficientAmount (zero amount), InsufficientLiquidity (a zero reserve).
+    Raises InsufficientAmount (zero amount), InsufficientLiquidity (a zero reserve),
+    MathOverflow (``amount_a * reserve_b`` past uint256).
     """
     check_amount(amount_a, "amount_a")
     if amount_a == 0:
         raise InsufficientAmount("quote of 0: pass a positive amount")
     _reserves(reserve_a, reserve_b)
-    return amount_a * reserve_b // reserve_a
+    product = amount_a * reserve_b
+    if product > UINT256_MAX:
+        raise _overflow("amount_a * reserve_b", product)
+    return product // reserve_a
 
 
 def get_amount_out(amount_in: int, reserve_in: int, reserve_out: int, fee_bps: int = 30) -> int:
     """Output for an exact input, fee on the input, rounded down (V2 ``getAmountOut``).
 
-    Raises InsufficientInputAmount (zero input), InsufficientLiquidity (a zero reserve).
+    Raises InsufficientInputAmount (zero input), InsufficientLiquidity (a zero reserve),
+    MathOverflow (``amount_in * 997 * reserve_out`` or ``reserve_in * 1000 + amount_in * 997``
+    past uint256, for 30 bps).
     """
     check_amount(amount_in, "amount_in")
     if amount_in == 0:
         raise InsufficientInputAmount("amount_in is 0: pass a positive input")
     _reserves(reserve_in, reserve_out)
-    with_fee = amount_in * _fee(fee_bps)
-    return with_fee * reserve_out // (reserve_in * BPS + with_fee)
+    kept, whole = fee_fraction(fee_bps)
+    with_fee = amount_in * kept
+    numerator = with_fee * reserve_out  # >= with_fee: one check covers both products
+    denominator = reserve_in * whole + with_fee
+    if numerator > UINT256_MAX or denominator > UINT256_MAX:
+        raise _overflow("amount_in * fee * reserve_out" if numerator > UINT256_MAX
+                        else "reserve_in * whole + amount_in * fee", max(numerator, denominator))
+    return numerator // denominator
 
 
 def get_amount_in(amount_out: int, reserve_in: int, reserve_out: int, fee_bps: int = 30) -> int:
     """Input needed for an exact output, ``floor(...) + 1`` even when exact (V2 ``getAmountIn``).
 
     Raises InsufficientOutputAmount (zero output), InsufficientLiquidity (a zero reserve or an
-    output not below ``reserve_out``).
+    output not below ``reserve_out``), MathOverflow (``reserve_in * amount_out * 1000`` or
+    ``(reserve_out - amount_out) * 997`` past uint256, for 30 bps).
     """
     check_amount(amount_out, "amount_out")
     if amount_out == 0:
@@ -81,7 +116,13 @@ def get_amount_in(amount_out: int, reserve_in: int, reserve_out: int, fee_bps: i
     _reserves(reserve_in, reserve_out)
     if amount_out >= reserve_out:
         raise InsufficientLiquidity(f"amount_out {amount_out} is not below the reserve {reserve_out}")
-    return reserve_in * amount_out * BPS // ((reserve_out - amount_out) * _fee(fee_bps)) + 1
+    kept, whole = fee_fraction(fee_bps)
+    numerator = reserve_in * amount_out * whole  # >= reserve_in * amount_out
+    denominator = (reserve_out - amount_out) * kept
+    if numerator > UINT256_MAX or denominator > UINT256_MAX:
+        raise _overflow("reserve_in * amount_out * whole" if numerator > UINT256_MAX
+                        else "(reserve_out - amount_out) * fee", max(numerator, denominator))
+    return numerator // denominator + 1
 
 
 def get_amounts_out(amount_in: int, reserves: list[tuple[int, int]], fee_bps: int = 30) -> list[int]:

@@ -8,6 +8,10 @@ pair creates at deploy; ``MINIMUM_LIQUIDITY`` of it is minted to ``chain.ZERO_AD
 
 Every action validates before its first write, or runs inside a snapshot it reverts on error,
 so a failed call writes nothing even outside ``state.tx``.
+
+Who acts (:mod:`chain.calls`): every action runs in the pair's own call frame, so only the
+pair's code moves its tokens; the actions are permissionless, as V2's. A flash swap's callback
+is the caller's code: it runs in the frame of ``to``, which must then be the caller.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from amm.errors import (
     KInvariant,
     Locked,
     ReserveOverflow,
+    ReserveUnderflow,
 )
 from amm.events import Burn, Mint, Swap, Sync
 from amm.library import (
@@ -37,10 +42,21 @@ from amm.library import (
     protocol_fee_liquidity,
 )
 from amm.validation import validate_pair_tokens, validate_recipient, validate_swap
-from chain import UINT112_MAX, ZERO_ADDRESS, Contract, State, Token, token_node
+from chain import (
+    UINT112_MAX,
+    ZERO_ADDRESS,
+    Contract,
+    InvalidArgument,
+    State,
+    Token,
+    WrongNetwork,
+    external,
+    token_node,
+)
 
 Callback = Callable[["Pair", int, int], None]
-"""A flash-swap callback ``callback(pair, amount0_out, amount1_out)``: it must pay the pair back."""
+"""A flash-swap callback ``callback(pair, amount0_out, amount1_out)``: it must pay the pair back;
+it runs in the call frame of the swap's ``to`` (the caller)."""
 
 
 @attrs.frozen
@@ -80,11 +96,20 @@ class Pair(Contract):
     ) -> Pair:
         """Register a pair of two tokens of ``network`` and create its LP token.
 
-        ``lp_symbol`` defaults to ``UNI-V2:<sym0>/<sym1>``. Raises IdenticalTokens,
-        UnknownToken, WrongNetwork, InvalidArgument (fee), DuplicateName; writes nothing then.
+        ``lp_symbol`` defaults to ``UNI-V2:<sym0>/<sym1>``; ``factory`` (None: no protocol fee)
+        must be a contract of ``network`` with a ``fee_to``. Raises IdenticalTokens,
+        UnknownToken, WrongNetwork, InvalidArgument (fee, factory), UnknownContract,
+        DuplicateName; writes nothing then.
         """
         token0, token1 = validate_pair_tokens(state, token_a, token_b, network)
         check_fee_bps(fee_bps)
+        if factory is not None:
+            home = state.contract(factory)
+            if not callable(getattr(home, "fee_to", None)):
+                raise InvalidArgument(f"factory {factory!r} has no fee_to: pass an amm Factory or None")
+            if home.network != network:
+                raise WrongNetwork(f"factory {factory!r} lives on {home.network!r}, not on {network!r}: "
+                                   f"use a factory of {network!r}")
         symbol = lp_symbol or f"UNI-V2:{token0.symbol}/{token1.symbol}"
 
         with state.atomic():
@@ -149,6 +174,7 @@ class Pair(Contract):
 
     # --- low-level actions ---------------------------------------------------------------
 
+    @external
     def mint(self, to: str) -> int:
         """Mint LP to ``to`` for the tokens sent since the last update; returns the LP minted.
 
@@ -185,6 +211,7 @@ class Pair(Contract):
         state.emit(Mint(self.address, state.sender, amount0, amount1))
         return liquidity
 
+    @external
     def burn(self, to: str) -> tuple[int, int]:
         """Burn the LP held by the pair; send ``liquidity * balance_i // S`` of each token to ``to``.
 
@@ -219,15 +246,17 @@ class Pair(Contract):
         state.emit(Burn(address, state.sender, amount0, amount1, to))
         return amount0, amount1
 
+    @external
     def swap(self, amount0_out: int, amount1_out: int, to: str, callback: Callback | None = None) -> None:
         """Send the outputs to ``to``, then require the fee-adjusted K of the balances.
 
         Inputs are measured as ``balance - (reserve - out)``. With ``callback`` it is a flash
         swap: the outputs are sent first, ``callback(pair, amount0_out, amount1_out)`` runs
-        inside the same snapshot and must pay the pair; any failure reverts all of it.
+        inside the same snapshot, in ``to``'s call frame, and must pay the pair; any failure
+        reverts all of it. ``to`` must then be the caller (a callback is its own code).
         Raises InsufficientOutputAmount, InsufficientLiquidity, InsufficientInputAmount,
-        KInvariant, ReserveOverflow, Locked, UnknownAccount, WrongNetwork. Emits Transfer(s),
-        Sync, Swap.
+        KInvariant, ReserveOverflow, Locked, UnknownAccount, WrongNetwork, NotTheCaller.
+        Emits Transfer(s), Sync, Swap.
         """
         state, address = self.state, self.address
         r = state.load(address, "reserves")
@@ -281,13 +310,16 @@ class Pair(Contract):
 
     def _flash_swap(self, r: PairReserves, out0: int, out1: int, to: str, callback: Callback) -> None:
         state, address = self.state, self.address
+        self.authorize(to, "to of a flash swap")
+        if not callable(callback):
+            raise InvalidArgument(f"callback must be callable(pair, amount0_out, amount1_out), got {callback!r}")
         with state.atomic():
             state.store(address, "lock", True)
             if out0:
                 state.transfer(self.token0, address, to, out0)
             if out1:
                 state.transfer(self.token1, address, to, out1)
-            callback(self, out0, out1)
+            self.call_back(to, callback, self, out0, out1)
             balance0 = state.balance_of(self.token0, address)
             balance1 = state.balance_of(self.token1, address)
             record, in0, in1 = self._settle(r, balance0, balance1, out0, out1)
@@ -296,18 +328,29 @@ class Pair(Contract):
             state.emit(Sync(address, balance0, balance1))
             state.emit(Swap(address, state.sender, in0, in1, out0, out1, to))
 
+    @external
     def skim(self, to: str) -> tuple[int, int]:
-        """Send ``balance - reserve`` of each token to ``to``; returns the amounts. Emits Transfers."""
+        """Send ``balance - reserve`` of each token to ``to``; returns the amounts. Emits Transfers.
+
+        Raises ReserveUnderflow, before any transfer, when a balance is below its reserve (V2
+        reverts on ``balance - reserve``), and Locked, UnknownAccount, WrongNetwork.
+        """
         state, address = self.state, self.address
         self._locked()
         validate_recipient(state, to, self.network)
         r = self._load("reserves")
         amount0 = state.balance_of(self.token0, address) - r.reserve0
         amount1 = state.balance_of(self.token1, address) - r.reserve1
+        if amount0 < 0 or amount1 < 0:
+            raise ReserveUnderflow(
+                f"{address} holds {amount0 + r.reserve0}/{amount1 + r.reserve1}, below its reserves "
+                f"{r.reserve0}/{r.reserve1}: sync it, or send it the missing tokens, before skim"
+            )
         state.transfer(self.token0, address, to, amount0)
         state.transfer(self.token1, address, to, amount1)
         return amount0, amount1
 
+    @external
     def sync(self) -> None:
         """Set the reserves to the balances (accumulators advance first). Raises ReserveOverflow,
         Locked. Emits Sync."""

@@ -1,9 +1,11 @@
 """The periphery: liquidity with optimal amounts and minimums, multi-hop swaps with
 ``amount_out_min`` / ``amount_in_max`` and a deadline (v2-periphery ``UniswapV2Router02``).
 
-The router moves the caller's tokens itself (the caller is ``sender``; no approvals), and each
-public action runs in one snapshot: a failed check at any hop reverts every transfer and swap,
-even outside ``state.tx``. Pure quoting lives in :mod:`amm.library`.
+The router moves the caller's tokens itself (no approvals: ``sender`` must be the caller the
+chain vouches for, :mod:`chain.calls`, and the router pulls its tokens from its own call frame,
+as Router02's ``transferFrom`` after an approval), and each public action runs in one snapshot:
+a failed check at any hop reverts every transfer and swap, even outside ``state.tx``. Pure
+quoting lives in :mod:`amm.library`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from amm.factory import Factory
 from amm.library import get_amount_in, get_amount_out, quote
 from amm.pair import Pair
 from amm.validation import validate_deadline, validate_pair_tokens, validate_path, validate_recipient
-from chain import Contract, InvalidArgument, State, Token, check_amount
+from chain import Contract, InvalidArgument, State, Token, WrongNetwork, check_amount, external
 
 
 class Router(Contract):
@@ -30,9 +32,13 @@ class Router(Contract):
 
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, factory: str) -> Router:
-        """Register a router over the factory at ``factory``."""
-        if not isinstance(state.contract(factory), Factory):
+        """Register a router over the factory at ``factory`` (an amm Factory of ``network``)."""
+        home = state.contract(factory)
+        if not isinstance(home, Factory):
             raise InvalidArgument(f"{factory!r} is not an amm Factory")
+        if home.network != network:
+            raise WrongNetwork(f"factory {factory!r} lives on {home.network!r}, not on {network!r}: "
+                               f"use a factory of {network!r}")
         router = cls(state, address, network, factory)
         state.register_contract(router)
         state.depend(address, factory, "routes-through")
@@ -82,12 +88,14 @@ class Router(Contract):
     # --- actions -------------------------------------------------------------------------
 
     def _checks(self, sender: Any, to: Any, deadline: Any, *amounts: Any) -> None:
+        """``sender`` is the caller (NotTheCaller otherwise), then the deadline, ``to`` and amounts."""
+        self.authorize(sender, "sender")
         validate_deadline(self.state.now, deadline)
-        self.state.require_address(sender)
         validate_recipient(self.state, to, self.network)
         for amount in amounts:
             check_amount(amount)
 
+    @external
     def add_liquidity(
         self, sender: str, token_a: Token, token_b: Token, amount_a_desired: int, amount_b_desired: int,
         amount_a_min: int, amount_b_min: int, to: str, deadline: int,
@@ -95,7 +103,8 @@ class Router(Contract):
         """Deposit at the pool ratio (creating the pool if needed); returns ``(a, b, liquidity)``.
 
         The optimal amounts use ``quote`` (floor); raises Slippage when one falls below its
-        minimum, Expired, and whatever the pair raises. Atomic.
+        minimum, Expired, NotTheCaller (``sender`` is not the caller), and whatever the pair
+        raises. Atomic.
         """
         self._checks(sender, to, deadline, amount_a_desired, amount_b_desired, amount_a_min, amount_b_min)
         validate_pair_tokens(self.state, token_a, token_b, self.network)
@@ -112,12 +121,13 @@ class Router(Contract):
             self.state.transfer(token_b, sender, pair.address, amount_b)
             return amount_a, amount_b, pair.mint(to)
 
+    @external
     def remove_liquidity(
         self, sender: str, token_a: Token, token_b: Token, liquidity: int, amount_a_min: int,
         amount_b_min: int, to: str, deadline: int,
     ) -> tuple[int, int]:
-        """Burn ``liquidity`` LP of ``sender``; returns ``(amount_a, amount_b)``. Raises Slippage
-        below the minimums, Expired. Atomic."""
+        """Burn ``liquidity`` LP of ``sender`` (the caller); returns ``(amount_a, amount_b)``.
+        Raises Slippage below the minimums, Expired, NotTheCaller. Atomic."""
         self._checks(sender, to, deadline, liquidity, amount_a_min, amount_b_min)
         pair = self.pair_for(token_a, token_b)
 
@@ -131,13 +141,14 @@ class Router(Contract):
                 )
             return amount_a, amount_b
 
+    @external
     def swap_exact_in(
         self, sender: str, amount_in: int, amount_out_min: int, path: list[Token], to: str, deadline: int
     ) -> list[int]:
         """Swap exactly ``amount_in`` along ``path``; returns the amounts at each hop.
 
-        Raises Slippage when the output is below ``amount_out_min``, Expired, InvalidPath.
-        Atomic.
+        Raises Slippage when the output is below ``amount_out_min``, Expired, InvalidPath,
+        NotTheCaller (``sender`` is not the caller). Atomic.
         """
         self._checks(sender, to, deadline, amount_in, amount_out_min)
         amounts = self.get_amounts_out(amount_in, path)
@@ -145,12 +156,14 @@ class Router(Contract):
             raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
         return self._execute(sender, amounts, path, to)
 
+    @external
     def swap_exact_out(
         self, sender: str, amount_out: int, amount_in_max: int, path: list[Token], to: str, deadline: int
     ) -> list[int]:
         """Receive exactly ``amount_out`` at the end of ``path``; returns the amounts at each hop.
 
-        Raises Slippage when the input exceeds ``amount_in_max``, Expired, InvalidPath. Atomic.
+        Raises Slippage when the input exceeds ``amount_in_max``, Expired, InvalidPath,
+        NotTheCaller (``sender`` is not the caller). Atomic.
         """
         self._checks(sender, to, deadline, amount_out, amount_in_max)
         amounts = self.get_amounts_in(amount_out, path)

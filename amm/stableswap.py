@@ -10,6 +10,12 @@ a stETH/ETH pool. With every rate 1e18 it is exactly the classic pool.
 Fees are 1e10-denominated; A is stored precise (x100) and ramps linearly. The LP token is a
 ledger token the pool creates. Governable parameters: ``fee``, ``admin_fee`` and ``A`` (a ramp
 to the new A over ``MIN_RAMP_TIME``); ``ramp_A`` / ``stop_ramp_A`` give full control.
+
+Who acts (:mod:`chain.calls`): every action runs in the pool's own call frame; its ``sender``
+is the caller the chain vouches for (Curve's ``msg.sender``, who pays and receives), so no code
+acts as the pool or as another contract; the admin is vouched for the same way
+(:class:`chain.Governable`). Slippage bounds (``min_dy``, ``min_mint_amount``,
+``max_burn_amount``, ``min_amount``, ``min_amounts``) are ints in uint256, checked first.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from amm.validation import (
     validate_coins,
     validate_input,
     validate_pair_tokens,
+    validate_recipient,
 )
 from chain import (
     UINT256_MAX,
@@ -42,6 +49,9 @@ from chain import (
     ParamSpec,
     State,
     Token,
+    WrongNetwork,
+    check_amount,
+    external,
 )
 
 PRECISION = sm.PRECISION
@@ -86,7 +96,8 @@ class StableSwap(Contract, Governable):
 
         ``rates[i]``: None for ``10**(36 - decimals)`` (a plain coin), an int rate (wad, for
         18 decimals), or a feed address whose answer (rescaled to 18 decimals) multiplies the
-        plain rate. Raises InvalidArgument, IdenticalTokens, UnknownToken, WrongNetwork.
+        plain rate (a feed of ``network``). Raises InvalidArgument, IdenticalTokens,
+        UnknownToken, UnknownContract, WrongNetwork.
         """
         coins = tuple(coins)
         if not 2 <= len(coins) <= 8:
@@ -101,7 +112,7 @@ class StableSwap(Contract, Governable):
             raise InvalidArgument(f"fee must be an int in [0, {sm.MAX_FEE}] (1e10 = 100%), got {fee!r}")
         if type(admin_fee) is not int or not 0 <= admin_fee <= sm.MAX_ADMIN_FEE:
             raise InvalidArgument(f"admin_fee must be an int in [0, {sm.MAX_ADMIN_FEE}], got {admin_fee!r}")
-        sources = _rate_sources(state, coins, rates)
+        sources = _rate_sources(state, coins, rates, network)
         symbol = lp_symbol or "crv:" + "/".join(c.symbol for c in coins)
 
         with state.atomic():
@@ -181,6 +192,12 @@ class StableSwap(Contract, Governable):
         dy, dy_fee = sm.exchange_dy(i, j, dx, xp, rates, amp, st.fee)
         return dy, dy_fee, rates[j]
 
+    def _sender(self, sender: str) -> None:
+        """``sender`` must be the caller (:meth:`chain.Contract.authorize`) and, when a contract,
+        one of the pool's network (it pays and receives coins of that network)."""
+        if self.state.is_contract(self.authorize(sender, "sender")):
+            validate_recipient(self.state, sender, self.network)
+
     def _imbalance_fee(self, st: StableState) -> int:
         """Curve's fee on imbalanced deposits and withdrawals: ``fee * n / (4 (n - 1))``."""
         return st.fee * self.n // (4 * (self.n - 1))
@@ -202,17 +219,23 @@ class StableSwap(Contract, Governable):
 
     # --- actions -------------------------------------------------------------------------
 
+    @external
     def exchange(self, sender: str, i: int, j: int, dx: int, min_dy: int) -> int:
-        """Sell ``dx`` of coin ``i`` from ``sender`` for coin ``j``; returns what was received.
+        """Sell ``dx`` of coin ``i`` from ``sender`` (the caller) for coin ``j``; returns what was
+        received.
 
-        Raises InvalidCoin, InsufficientInputAmount (dx == 0), Slippage (below ``min_dy``),
-        InsufficientBalance, UnknownAccount. Emits Transfer x2, TokenExchange.
+        Raises NotTheCaller, InvalidCoin, InsufficientInputAmount (dx == 0), InvalidAmount
+        (``min_dy`` not an int in uint256), Slippage (below ``min_dy``), InsufficientBalance,
+        UnknownAccount. Emits Transfer x2, TokenExchange.
         """
+        self._sender(sender)
         n = self.n
         if type(i) is not int or type(j) is not int or not (0 <= i < n and 0 <= j < n) or i == j:
             validate_coins(i, j, n)
         if type(dx) is not int or not 0 < dx <= UINT256_MAX:
             validate_input(dx)
+        if type(min_dy) is not int or not 0 <= min_dy <= UINT256_MAX:
+            check_amount(min_dy, "min_dy")
         st = self._load("state")
         dy, dy_fee, rate_j = self._dy(i, j, dx, st)
         if dy < min_dy:
@@ -229,15 +252,18 @@ class StableSwap(Contract, Governable):
         state.emit(TokenExchange(address, sender, i, dx, j, dy))
         return dy
 
+    @external
     def add_liquidity(self, sender: str, amounts: Sequence[int], min_mint_amount: int) -> int:
-        """Deposit ``amounts`` from ``sender``; returns the LP minted.
+        """Deposit ``amounts`` from ``sender`` (the caller), who receives the LP; returns the LP
+        minted.
 
         Later deposits pay the imbalance fee ``fee*n/(4(n-1))`` on ``|D1*old_i/D0 - new_i|``
-        and mint ``S*(D2-D0)//D0``; the first mints D1. Raises InsufficientDeposit, Slippage,
-        InsufficientBalance. Emits Transfers, AddLiquidity. Atomic.
+        and mint ``S*(D2-D0)//D0``; the first mints D1. Raises NotTheCaller, InvalidAmount,
+        InsufficientDeposit, Slippage, InsufficientBalance. Emits Transfers, AddLiquidity. Atomic.
         """
+        self._sender(sender)
         amounts = validate_amounts(amounts, self.n)
-        self.state.require_address(sender)
+        check_amount(min_mint_amount, "min_mint_amount")
         st = self._load("state")
         amp, rates = self.A_precise(), self.rates()
         old = self.balances(st)
@@ -274,11 +300,15 @@ class StableSwap(Contract, Governable):
             self.state.emit(AddLiquidity(self.address, sender, amounts, tuple(fees), d1, supply + mint_amount))
         return mint_amount
 
+    @external
     def remove_liquidity(self, sender: str, amount: int, min_amounts: Sequence[int]) -> tuple[int, ...]:
-        """Burn ``amount`` LP for ``balance_i * amount // S`` of each coin (no fee).
+        """Burn ``amount`` LP of ``sender`` (the caller) for ``balance_i * amount // S`` of each
+        coin (no fee).
 
-        Raises Slippage, InsufficientBalance. Emits Transfers, RemoveLiquidity.
+        Raises NotTheCaller, InvalidAmount, InvalidArgument, Slippage, InsufficientBalance.
+        Emits Transfers, RemoveLiquidity.
         """
+        self._sender(sender)
         min_amounts = validate_amounts(min_amounts, self.n, "min_amounts")
         validate_input(amount)
         supply = self.total_supply()
@@ -295,14 +325,19 @@ class StableSwap(Contract, Governable):
         state.emit(RemoveLiquidity(self.address, sender, values, supply - amount))
         return values
 
+    @external
     def remove_liquidity_imbalance(self, sender: str, amounts: Sequence[int], max_burn_amount: int) -> int:
-        """Withdraw exactly ``amounts``; returns the LP burnt, ``(D0 - D2) * S // D0`` after the
-        imbalance fee (as the stETH pool, without stableswap-ng's +1).
+        """Withdraw exactly ``amounts`` to ``sender`` (the caller), burning its LP; returns the
+        LP burnt, ``(D0 - D2) * S // D0`` after the imbalance fee (as the stETH pool, without
+        stableswap-ng's +1).
 
-        Raises InsufficientLiquidity (more than the pool holds, or nothing to burn), Slippage
-        (above ``max_burn_amount``), InsufficientBalance. Emits Transfers, RemoveLiquidity.
+        Raises NotTheCaller, InvalidAmount, InsufficientLiquidity (more than the pool holds, or
+        nothing to burn), Slippage (above ``max_burn_amount``), InsufficientBalance. Emits
+        Transfers, RemoveLiquidity.
         """
+        self._sender(sender)
         amounts = validate_amounts(amounts, self.n)
+        check_amount(max_burn_amount, "max_burn_amount")
         st = self._load("state")
         old = self.balances(st)
         supply = self.total_supply()
@@ -353,11 +388,16 @@ class StableSwap(Contract, Governable):
         dy = reduced[i] - sm.get_y_D(amp, i, reduced, d1)
         return (dy - 1) * PRECISION // rates[i]
 
+    @external
     def remove_liquidity_one_coin(self, sender: str, token_amount: int, i: int, min_amount: int) -> int:
-        """Burn ``token_amount`` LP for coin ``i`` only; returns the amount paid.
+        """Burn ``token_amount`` LP of ``sender`` (the caller) for coin ``i`` only; returns the
+        amount paid.
 
-        Raises InvalidCoin, Slippage, InsufficientBalance. Emits Transfers, RemoveLiquidityOne.
+        Raises NotTheCaller, InvalidAmount, InvalidCoin, Slippage, InsufficientBalance. Emits
+        Transfers, RemoveLiquidityOne.
         """
+        self._sender(sender)
+        check_amount(min_amount, "min_amount")
         dy = self.calc_withdraw_one_coin(token_amount, i)
         if dy < min_amount:
             raise Slippage(f"one-coin withdrawal pays {dy}, below min_amount {min_amount}")
@@ -367,10 +407,13 @@ class StableSwap(Contract, Governable):
         state.emit(RemoveLiquidityOne(self.address, sender, token_amount, i, dy))
         return dy
 
+    @external
     def withdraw_admin_fees(self, to: str, caller: str | None = None) -> tuple[int, ...]:
-        """Send the accrued admin fees to ``to`` (parameter admin only, when one is set)."""
+        """Send the accrued admin fees to ``to`` (an account or a contract of the pool's network;
+        parameter admin only, when one is set). Raises Unauthorized, NotTheCaller,
+        UnknownAccount, WrongNetwork."""
         self._require_admin(caller)
-        self.state.require_address(to)
+        validate_recipient(self.state, to, self.network)
         st = self._load("state")
 
         with self.state.atomic():
@@ -382,14 +425,18 @@ class StableSwap(Contract, Governable):
 
     # --- A ramp and governance -----------------------------------------------------------
 
+    @external
     def ramp_A(self, future_A: int, future_time: int, caller: str | None = None) -> None:
         """Ramp A linearly to ``future_A`` at ``future_time`` (Curve ``ramp_A``).
 
         Raises InvalidRamp (ramped less than MIN_RAMP_TIME ago, ends sooner than MIN_RAMP_TIME
-        from now, A outside (0, MAX_A), or a change beyond MAX_A_CHANGE), Unauthorized.
-        Emits RampA.
+        from now, A outside (0, MAX_A), or a change beyond MAX_A_CHANGE), Unauthorized,
+        NotTheCaller. Emits RampA.
         """
         self._require_admin(caller)
+        self._ramp_A(future_A, future_time)
+
+    def _ramp_A(self, future_A: int, future_time: int) -> None:
         now, st = self.state.now, self._load("state")
         if type(future_A) is not int or type(future_time) is not int:
             raise InvalidArgument("future_A and future_time must be ints")
@@ -406,6 +453,7 @@ class StableSwap(Contract, Governable):
         self._store("state", attrs.evolve(st, initial_A=initial, future_A=future_p, initial_A_time=now, future_A_time=future_time))
         self.state.emit(RampA(self.address, initial, future_p, now, future_time))
 
+    @external
     def stop_ramp_A(self, caller: str | None = None) -> None:
         """Freeze A at its current value. Emits StopRampA."""
         self._require_admin(caller)
@@ -428,12 +476,14 @@ class StableSwap(Contract, Governable):
 
     def _apply_param(self, name: str, value: int) -> None:
         if name == "A":
-            self.ramp_A(value, self.state.now + sm.MIN_RAMP_TIME, self.param_admin())
+            self._ramp_A(value, self.state.now + sm.MIN_RAMP_TIME)
         else:
             self._store("state", attrs.evolve(self._load("state"), **{name: value}))
 
 
-def _rate_sources(state: State, coins: tuple[Token, ...], rates: Sequence[int | str | None] | None) -> tuple[int | str, ...]:
+def _rate_sources(
+    state: State, coins: tuple[Token, ...], rates: Sequence[int | str | None] | None, network: str
+) -> tuple[int | str, ...]:
     if rates is None:
         rates = [None] * len(coins)
     if len(rates) != len(coins):
@@ -443,6 +493,9 @@ def _rate_sources(state: State, coins: tuple[Token, ...], rates: Sequence[int | 
         if rate is None:
             out.append(10 ** (36 - coin.decimals))
         elif type(rate) is int and rate > 0 or isinstance(rate, str) and hasattr(state.contract(rate), "latest"):
+            if isinstance(rate, str) and state.contract(rate).network != network:
+                raise WrongNetwork(f"rate feed {rate!r} lives on {state.contract(rate).network!r}, not on "
+                                   f"{network!r}: a pool reads only feeds of its own network")
             out.append(rate)
         else:
             raise InvalidArgument(f"rate {rate!r} must be None, a positive int or a feed address")

@@ -17,7 +17,17 @@ from amm.errors import TwapNotReady
 from amm.events import TwapUpdated
 from amm.library import Q112, UINT256
 from amm.pair import Pair
-from chain import Contract, InvalidArgument, PriceReading, State, Token, check_amount, check_decimals
+from chain import (
+    Contract,
+    InvalidArgument,
+    PriceReading,
+    State,
+    Token,
+    WrongNetwork,
+    check_amount,
+    check_decimals,
+    external,
+)
 
 
 @attrs.frozen
@@ -53,10 +63,15 @@ class TwapFeed(Contract):
     def deploy(
         cls, state: State, address: str, network: str, *, pair: str, base: Token, window: int, decimals: int = 18
     ) -> TwapFeed:
-        """Register a TWAP of ``base`` (a token of the pair at ``pair``) and take the first observation."""
+        """Register a TWAP of ``base`` (a token of the pair at ``pair``, a pair of ``network``) and
+        take the first observation. Raises UnknownContract, InvalidArgument, WrongNetwork,
+        InvalidAmount (window)."""
         facade = state.contract(pair)
         if not isinstance(facade, Pair):
             raise InvalidArgument(f"{pair!r} is not an amm Pair")
+        if facade.network != network:
+            raise WrongNetwork(f"pair {pair!r} lives on {facade.network!r}, not on {network!r}: "
+                               "a feed reads only pairs of its own network")
         if base not in (facade.token0, facade.token1):
             raise InvalidArgument(f"{base!r} is not a token of {pair}")
         check_amount(window, "window", positive=True)
@@ -77,6 +92,7 @@ class TwapFeed(Contract):
         """The last observation record."""
         return self._load("observation")
 
+    @external
     def update(self) -> int:
         """Record an observation and the window's average; returns it (UQ112.112).
 

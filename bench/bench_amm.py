@@ -98,9 +98,9 @@ def swaps() -> list[Row]:
     def chain_floor() -> None:
         tx, transfer, address = state.tx, state.transfer, pair.address
         for _ in range(N_SWAPS):
-            with tx("user"):
+            with tx("user"):  # the user's two tokens in (only the pair's code moves the pair's)
                 transfer(t0, "user", address, 1)
-                transfer(t0, address, "user", 1)
+                transfer(t1, "user", address, 1)
 
     t_base = best_of(baseline)
     t_ours = best_of(lstlab, setup=state.drain_events)

@@ -62,7 +62,9 @@ from chain import (
     ParamSpec,
     State,
     Token,
+    Unauthorized,
     atomic,
+    external,
     token_node,
 )
 
@@ -95,7 +97,10 @@ class L2TokenBridge(Contract):
     """The destination side: owns the wrapped token (mints on deposits, burns on withdrawals).
 
     It keeps no records; the source-side :class:`L1TokenBridge` at ``l1_address`` holds the
-    messages, and this facade forwards to it.
+    messages, and this facade forwards to it. Deliveries arrive through its ``finalize_*``
+    methods, which only the source side's code may call (Lido's ``L2ERC20TokenBridge``
+    ``onlyFromCrossDomainAccount(l1TokenBridge)``), so what they mint or relay runs in this
+    contract's frame.
     """
 
     kind = "bridge.l2"
@@ -109,11 +114,34 @@ class L2TokenBridge(Contract):
     def l1(self) -> L1TokenBridge:
         return self.state.contract(self.l1_address)  # type: ignore[return-value]
 
+    @external
     def withdraw(
         self, sender: str, amount: int, recipient: str | None = None, *, token: Token | None = None
     ) -> int:
-        """See :meth:`L1TokenBridge.withdraw`."""
-        return self.l1.withdraw(sender, amount, recipient, token=token)
+        """See :meth:`L1TokenBridge.withdraw`: ``sender`` must be the caller (NotTheCaller)."""
+        self.authorize(sender, "sender")
+        return self.l1._withdraw(sender, amount, recipient, token)
+
+    def _require_l1(self) -> None:
+        if self.msg_sender != self.l1_address:
+            raise Unauthorized(
+                f"only the source bridge {self.l1_address!r} finalizes on {self.address!r}, "
+                f"not {self.msg_sender!r}: deliver the message through it"
+            )
+
+    @external
+    def finalize_deposit(self, recipient: str, amount: int) -> None:
+        """Mint ``amount`` wrapped wei to ``recipient`` for a delivered deposit; only the source
+        bridge's code may call (Unauthorized)."""
+        self._require_l1()
+        self.state.mint(self.wrapped, recipient, amount)
+
+    @external
+    def finalize_rate(self, feed: str, answer: int, read_at: int) -> bool:
+        """Hand a relayed rate to the feed at ``feed`` (this contract is its caller); only the
+        source bridge's code may call (Unauthorized). Returns what the feed's ``receive`` does."""
+        self._require_l1()
+        return self.state.contract(feed).receive(answer, read_at)  # type: ignore[attr-defined]
 
     def backing(self) -> Backing:
         """See :meth:`L1TokenBridge.backing`."""
@@ -291,6 +319,7 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
 
     # --- sending ------------------------------------------------------------------------------
 
+    @external
     @atomic
     def deposit(
         self, sender: str, amount: int, recipient: str | None = None, *, token: Token | None = None
@@ -299,10 +328,13 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         mints ``amount - fee`` wrapped wei to ``recipient`` (default ``sender``) after the
         deposit latency. The fee goes to the fee recipient. Returns the message id.
 
-        Raises (writing nothing) InvalidAmount, UnknownToken, WrongNetwork, UnsupportedToken,
-        UnknownAccount, BridgePaused, AmountBelowFee, RateLimited, InsufficientBalance.
-        Emits Transfer(s) and MessageSent.
+        ``sender`` pays and must be the caller (:meth:`chain.Contract.authorize`): a contract,
+        this bridge included, deposits only from its own code. Raises (writing nothing)
+        NotTheCaller, InvalidAmount, UnknownToken, WrongNetwork, UnsupportedToken,
+        UnknownAccount, InvalidRecipient (a side of this bridge), BridgePaused, AmountBelowFee,
+        RateLimited, InsufficientBalance. Emits Transfer(s) and MessageSent.
         """
+        self.authorize(sender, "sender")
         recipient = sender if recipient is None else recipient
         fee, window = validate_send(self, DEPOSIT, sender, amount, recipient, token)
         state = self.state
@@ -311,7 +343,7 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         state.transfer(self.canonical, sender, self.address, amount - fee)
         return self._post(TOKENS, DEPOSIT, sender, recipient, amount - fee, fee, window)
 
-    @atomic
+    @external
     def withdraw(
         self, sender: str, amount: int, recipient: str | None = None, *, token: Token | None = None
     ) -> int:
@@ -319,8 +351,15 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         and post a message that releases as much canonical wei to ``recipient`` (default
         ``sender``) after the withdrawal delay. Returns the message id.
 
-        Raises as :meth:`deposit` (with the wrapped token). Emits Transfer(s) and MessageSent.
+        The same as :meth:`L2TokenBridge.withdraw`. ``sender`` must be the caller. Raises as
+        :meth:`deposit` (with the wrapped token). Emits Transfer(s) and MessageSent.
         """
+        self.authorize(sender, "sender")
+        return self._withdraw(sender, amount, recipient, token)
+
+    @atomic
+    def _withdraw(self, sender: str, amount: int, recipient: str | None, token: Token | None) -> int:
+        """The withdrawal once a side of the bridge has vouched for ``sender``."""
         recipient = sender if recipient is None else recipient
         fee, window = validate_send(self, WITHDRAWAL, sender, amount, recipient, token)
         state = self.state
@@ -329,6 +368,7 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         state.burn(self.wrapped, sender, amount - fee)
         return self._post(TOKENS, WITHDRAWAL, sender, recipient, amount - fee, fee, window)
 
+    @external
     @atomic
     def push_rate(self, feed: str) -> int:
         """Read the source feed behind the relayed feed at ``feed`` and post its answer.
@@ -366,6 +406,7 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
 
     # --- delivery -----------------------------------------------------------------------------
 
+    @external
     @atomic
     def deliver(self, message_id: int) -> Message:
         """Deliver one pending, due message (in any order unless ``ordered_delivery``): mint
@@ -376,6 +417,7 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         """
         return self._execute(validate_deliver(self, message_id))
 
+    @external
     @atomic
     def relay(self) -> list[int]:
         """Deliver every pending message that is due now, by id; returns the ids delivered.
@@ -406,12 +448,15 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         return done
 
     def _execute(self, message: Message) -> Message:
+        """Deliver ``message`` from this bridge's code: the L2 side mints or relays the rate
+        (its ``finalize_*`` see this bridge as caller), the escrow releases withdrawals."""
         state = self.state
+        l2: L2TokenBridge = state.contract(self.l2_address)  # type: ignore[assignment]
         if message.kind == RATE:
-            state.contract(message.recipient).receive(message.amount, message.sent_at, self.address)  # type: ignore[attr-defined]
+            l2.finalize_rate(message.recipient, message.amount, message.sent_at)
         else:
             if message.direction == DEPOSIT:
-                state.mint(self.wrapped, message.recipient, message.amount)
+                l2.finalize_deposit(message.recipient, message.amount)
             else:
                 state.transfer(self.canonical, self.address, message.recipient, message.amount)
         message = message.with_status(DELIVERED)
@@ -431,19 +476,25 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
 
     # --- pause --------------------------------------------------------------------------------
 
+    @external
     def pause(self, direction: str, caller: str | None = None) -> None:
         """Pause ``direction`` (no send, no delivery) as the guardian or the parameter admin.
 
-        Raises UnknownDirection, Unauthorized, AlreadyPaused. Emits DirectionPaused.
+        The acting party is the caller the chain vouches for: ``caller`` when named (it must be
+        the caller, NotTheCaller), else the msg_sender. Raises UnknownDirection, NotTheCaller,
+        Unauthorized, AlreadyPaused. Emits DirectionPaused.
         """
-        self._set_paused(validate_pause(self, direction, caller, True), 1)
-        self.state.emit(DirectionPaused(self.address, direction, caller))
+        who = self.acting(caller)
+        self._set_paused(validate_pause(self, direction, who, True), 1)
+        self.state.emit(DirectionPaused(self.address, direction, who))
 
+    @external
     def unpause(self, direction: str, caller: str | None = None) -> None:
-        """Unpause ``direction``; emits DirectionUnpaused. Raises UnknownDirection, Unauthorized,
-        NotPaused."""
-        self._set_paused(validate_pause(self, direction, caller, False), 0)
-        self.state.emit(DirectionUnpaused(self.address, direction, caller))
+        """Unpause ``direction`` (the caller as :meth:`pause`); emits DirectionUnpaused. Raises
+        UnknownDirection, NotTheCaller, Unauthorized, NotPaused."""
+        who = self.acting(caller)
+        self._set_paused(validate_pause(self, direction, who, False), 0)
+        self.state.emit(DirectionUnpaused(self.address, direction, who))
 
     def _set_paused(self, direction: str, value: int) -> None:
         name = "paused_deposits" if direction == DEPOSIT else "paused_withdrawals"

@@ -28,6 +28,13 @@ class UnknownDirection(BridgeError, InputError):
     code = "UNKNOWN_DIRECTION"
 
 
+class InvalidRecipient(BridgeError, InputError):
+    """The recipient is a side of the bridge itself: what it received would be lost or counted
+    twice (Optimism's StandardBridge refuses to send to itself). Send to an account or another contract."""
+
+    code = "INVALID_RECIPIENT"
+
+
 class UnsupportedToken(BridgeError, InputError):
     """The token is known but is not the one this bridge carries: pass its canonical or wrapped token."""
 

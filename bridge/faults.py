@@ -4,6 +4,10 @@ backing (Wormhole, Nomad) or drain the escrow (Ronin).
 A mixin of :class:`bridge.bridge.L1TokenBridge`: these are not calls a healthy bridge
 offers, they are the ways real bridges failed, made expressible. Every fault is an event; a
 dropped message is never silently lost (it stays in flight and ``retry`` re-posts it).
+
+Each fault is a public action of the bridge (:func:`chain.external`): it runs in the
+bridge's own frame, so the escrow moves from the bridge's code, never by impersonating it.
+Anyone may inject a fault (these are scenario tools, not permissions of the real contract).
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ from bridge.records import (
     MessageRetried,
     UnbackedMint,
 )
-from bridge.validation import validate_drop, validate_party, validate_retry
-from chain import atomic, check_amount
+from bridge.validation import validate_drop, validate_not_bridge, validate_party, validate_retry
+from chain import atomic, check_amount, external
 
 if TYPE_CHECKING:
     from bridge.bridge import L1TokenBridge
@@ -39,6 +43,7 @@ else:
 class BridgeFaults(_Base):
     """The faults of a bridge (see the module docstring)."""
 
+    @external
     def drop(self, message_id: int) -> Message:
         """Fault: lose a pending message. It stays in flight (its value is still owed) and is
         reported by MessageDropped; :meth:`retry` posts it again.
@@ -51,6 +56,7 @@ class BridgeFaults(_Base):
         self.state.emit(MessageDropped(self.address, message.id, message.direction, message.amount))
         return message
 
+    @external
     def retry(self, message_id: int) -> Message:
         """Post a dropped message again, due after the direction's latency from now.
 
@@ -65,6 +71,7 @@ class BridgeFaults(_Base):
         self.state.emit(MessageRetried(self.address, message.id, message.attempts, at))
         return message
 
+    @external
     def delay(self, message_id: int, seconds: int) -> Message:
         """Fault: a pending message arrives ``seconds`` later (block mode: ceil(seconds /
         block_time) blocks later). Raises UnknownMessage, AlreadyDelivered, MessageNotPending,
@@ -76,6 +83,7 @@ class BridgeFaults(_Base):
         self.state.emit(MessageDelayed(self.address, message.id, message.deliverable_at))
         return message
 
+    @external
     @atomic
     def exploit_mint(self, recipient: str, amount: int) -> None:
         """Fault (Wormhole, Nomad): mint ``amount`` wrapped wei to ``recipient`` with nothing
@@ -90,13 +98,16 @@ class BridgeFaults(_Base):
         self.state.emit(UnbackedMint(self.address, recipient, amount))
         self._watch_backing(before)
 
+    @external
     @atomic
     def exploit_drain(self, recipient: str, amount: int) -> None:
         """Fault (Ronin): move ``amount`` canonical wei out of the escrow to ``recipient`` with
         nothing burned. Emits Transfer, EscrowDrained, and BackingBelowOne if the ratio falls
-        below 1. Raises InvalidAmount, UnknownAccount, WrongNetwork, InsufficientBalance."""
+        below 1. Raises InvalidAmount, UnknownAccount, WrongNetwork, InvalidRecipient (the
+        escrow itself: the books would count a drain that moved nothing), InsufficientBalance."""
         check_amount(amount, "amount", positive=True)
         validate_party(self.state, recipient, self.network, "recipient")
+        validate_not_bridge(self, recipient)
         before = self.backing().ratio
         self.state.transfer(self.canonical, self.address, recipient, amount)
         totals = self.totals()

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import attrs
 
-from chain import Contract, Event, InvalidArgument, PriceReading, State, Unauthorized, WrongNetwork
+from chain import (
+    Contract,
+    Event,
+    InvalidArgument,
+    PriceReading,
+    State,
+    Unauthorized,
+    WrongNetwork,
+    check_amount,
+    external,
+)
+from chain.feeds import check_answer
 
 
 @attrs.frozen
@@ -115,14 +126,30 @@ class RelayedRateFeed(Contract):
         """When the last relayed answer arrived on the destination (s)."""
         return self._load("answer").received_at
 
-    def receive(self, answer: int, read_at: int, caller: str) -> bool:
-        """Take ``answer`` read at ``read_at`` (only the bridge may call); returns False and
-        emits RateUpdateIgnored when a newer answer is already here, else emits RateRelayed.
-        An update read at the same time as the current one only bumps ``received_at``."""
-        if caller != self.bridge:
+    @property
+    def relayer(self) -> str:
+        """The only caller of :meth:`receive`: the destination side of the bridge."""
+        return self.state.contract(self.bridge).l2_address  # type: ignore[attr-defined]
+
+    @external
+    def receive(self, answer: int, read_at: int, caller: str | None = None) -> bool:
+        """Take ``answer`` read at ``read_at``; returns False and emits RateUpdateIgnored when a
+        newer answer is already here, else emits RateRelayed. An update read at the same time
+        as the current one only bumps ``received_at``.
+
+        Only the destination side of the bridge may call, from its code (as Lido's
+        ``TokenRateOracle.updateRate`` only from the L2 bridge): the caller is the msg_sender,
+        and a named ``caller`` must be it (NotTheCaller). Raises Unauthorized for any other
+        caller, InvalidAmount for an answer that is not a positive int or a ``read_at`` that
+        is not an int time."""
+        who = self.acting(caller)
+        if who != self.relayer:
             raise Unauthorized(
-                f"only the bridge {self.bridge!r} may relay to {self.address!r}, not {caller!r}"
+                f"only the bridge {self.relayer!r} (destination side of {self.bridge!r}) may relay to "
+                f"{self.address!r}, not {who!r}"
             )
+        check_answer(answer)
+        check_amount(read_at, "read_at")
         current = self._load("answer")
         if read_at < current.read_at:
             self.state.emit(RateUpdateIgnored(self.address, answer, read_at, current.read_at))

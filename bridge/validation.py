@@ -15,6 +15,7 @@ from bridge.errors import (
     AlreadyPaused,
     AmountBelowFee,
     BridgePaused,
+    InvalidRecipient,
     MessageNotDropped,
     MessageNotPending,
     NotPaused,
@@ -55,6 +56,17 @@ def validate_party(state: State, address: Any, network: str, what: str) -> str:
     return address
 
 
+def validate_not_bridge(bridge: L1TokenBridge, recipient: str) -> str:
+    """``recipient`` unless it is either side of ``bridge`` (InvalidRecipient): wrapped tokens
+    minted to the L2 side could never leave it, and canonical tokens released or drained into
+    the escrow would stay there while the books count them out."""
+    if recipient in (bridge.address, bridge.l2_address):
+        raise InvalidRecipient(
+            f"recipient {recipient!r} is a side of bridge {bridge.address!r}: send to an account or another contract"
+        )
+    return recipient
+
+
 def validate_token(state: State, token: Any, expected: Token) -> None:
     """Raise unless ``token`` is ``expected`` (UnknownToken, WrongNetwork, UnsupportedToken)."""
     state.require_token(token, expected.network)
@@ -81,6 +93,7 @@ def validate_send(
     check_amount(amount, "amount", positive=True)
     validate_party(state, sender, home, "sender")
     validate_party(state, recipient, away, "recipient")
+    validate_not_bridge(bridge, recipient)
     config = bridge.config()
     if config.paused(direction):
         raise BridgePaused(f"{direction}s through {bridge.address} are paused: wait for unpause")
@@ -165,7 +178,9 @@ def validate_retry(bridge: L1TokenBridge, message_id: Any) -> Message:
 
 def validate_pause(bridge: L1TokenBridge, direction: Any, caller: Any, pausing: bool) -> str:
     """Checks of ``pause`` / ``unpause``: a known direction, the guardian or the parameter
-    admin (anyone while the bridge has no admin), and a change (AlreadyPaused, NotPaused)."""
+    admin (anyone while the bridge has no admin), and a change (AlreadyPaused, NotPaused).
+
+    ``caller`` is the acting party the chain vouched for (:meth:`chain.Contract.acting`)."""
     validate_direction(direction)
     admin = bridge.param_admin()
     if admin is not None and caller != admin and (bridge.guardian is None or caller != bridge.guardian):

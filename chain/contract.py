@@ -10,15 +10,17 @@ parent works on a fork through ``fork.contract(facade.address)`` (or ``facade.on
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from chain.errors import NotTheCaller
 from chain.journal import MISSING
 
 if TYPE_CHECKING:
     from chain.state import State
 
 C = TypeVar("C", bound="Contract")
+R = TypeVar("R")
 
 
 class Contract:
@@ -40,6 +42,53 @@ class Contract:
     def on(self: C, state: State) -> C:
         """This contract as seen in ``state`` (typically a fork of the state it came from)."""
         return state.contract(self.address)  # type: ignore[return-value]
+
+    # --- who is calling (chain.calls) ------------------------------------------------------
+
+    @property
+    def msg_sender(self) -> str | None:
+        """Who called this contract: inside one of its :func:`chain.calls.external` methods, the
+        frame below its own; else the innermost frame; None when called from outside every frame."""
+        frames = self.state._frames
+        if frames and frames[-1] == self.address:
+            return frames[-2] if len(frames) > 1 else None
+        return frames[-1] if frames else None
+
+    def authorize(self, who: Any, role: str = "caller") -> str:
+        """``who`` as the acting party of a public action (see :mod:`chain.calls`): the caller
+        itself, or, called from outside every frame, an externally owned account acting in its
+        own transaction. Raises UnknownAccount for an unknown address and NotTheCaller for a
+        contract acting outside its own code or for another account than the sender."""
+        state = self.state
+        caller = self.msg_sender
+        if caller is None:
+            if state.is_account(who):
+                return who
+            state.require_address(who)
+            raise NotTheCaller(f"{role} {who!r} is a contract and acts only from its own code: "
+                               f"{self.address!r} was called from outside it; act from an account")
+        if who != caller:
+            raise NotTheCaller(f"{role} {who!r} is not the caller {caller!r} of {self.address!r}: act from "
+                               f"{who!r}'s own transaction (state.tx({who!r})) or pass {caller!r}")
+        return who
+
+    def acting(self, caller: Any = None, role: str = "caller") -> str | None:
+        """Who performs a call that may name its caller: ``authorize(caller, role)`` when
+        ``caller`` is given, else :attr:`msg_sender` (None from outside every frame). For
+        "only the X may call" checks, which then compare the result with X."""
+        if caller is None:
+            return self.msg_sender
+        return self.authorize(caller, role)
+
+    def call_back(self, receiver: str, fn: Callable[..., R], *args: Any) -> R:
+        """Run ``fn(*args)`` as ``receiver``'s code (a callback such as a flash-loan receiver's):
+        what it calls sees ``receiver`` as the caller."""
+        frames = self.state._frames
+        frames.append(receiver)
+        try:
+            return fn(*args)
+        finally:
+            frames.pop()
 
     def _load(self, key: Any, default: Any = MISSING) -> Any:
         return self.state.load(self.address, key, default)

@@ -143,6 +143,13 @@ class Unauthorized(Revert):
     code = "UNAUTHORIZED"
 
 
+class NotTheCaller(Unauthorized):
+    """An acting party that is not the one calling (a contract's address used from outside its
+    code, or another account than the transaction's sender): act from that party's own frame."""
+
+    code = "NOT_THE_CALLER"
+
+
 class StaleFeed(Revert):
     """A price feed's last update is older than the allowed age: update the feed."""
 

@@ -13,8 +13,9 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from chain.calls import external
 from chain.contract import Contract
-from chain.errors import InvalidArgument, StaleFeed
+from chain.errors import InvalidAmount, InvalidArgument, StaleFeed, UnknownContract, WrongNetwork
 from chain.events import Event
 from chain.state import State
 from chain.validation import check_amount, check_decimals, check_name
@@ -64,6 +65,17 @@ def require_fresh(reading: PriceReading, now: int, max_age: int, what: str = "fe
     return reading
 
 
+def check_answer(answer: object) -> int:
+    """Return ``answer`` if it is a positive int within uint256, else raise InvalidAmount.
+
+    A price of 0 (or a negative one, as a Chainlink ``int256`` can report) is never usable:
+    Aave's oracle reverts on it, so a feed refuses to hold it."""
+    if type(answer) is not int:
+        raise InvalidAmount(f"a feed answer must be an int with the feed's decimals, got "
+                            f"{type(answer).__name__} {answer!r:.60}: scale it, e.g. int(price * 10**decimals)")
+    return check_amount(answer, "answer", positive=True)
+
+
 @attrs.frozen
 class _Answer:
     answer: int
@@ -85,19 +97,28 @@ class ManualFeed(Contract):
     def deploy(
         cls, state: State, address: str, network: str, *, base: str, quote: str, decimals: int = 18, answer: int
     ) -> ManualFeed:
-        """Register a settable feed with an initial ``answer`` (decimals as given)."""
+        """Register a settable feed with an initial ``answer`` (decimals as given).
+
+        Raises InvalidArgument (names, decimals), InvalidAmount (an answer that is not a
+        positive int: a price of 0 lets any collateral borrow everything), UnknownNetwork,
+        DuplicateName; writes nothing on error.
+        """
         check_name(base, "base")
         check_name(quote, "quote")
         check_decimals(decimals)
-        check_amount(answer, "answer")
+        check_answer(answer)
         feed = cls(state, address, network, base, quote, decimals)
         state.register_contract(feed)
         feed._store("answer", _Answer(answer, state.now))
         return feed
 
+    @external
     def set(self, answer: int) -> None:
-        """Set the answer (``decimals`` decimals) as of now; emits FeedUpdated."""
-        check_amount(answer, "answer")
+        """Set the answer (``decimals`` decimals) as of now; emits FeedUpdated.
+
+        Raises InvalidAmount unless ``answer`` is a positive int (not 0, negative, a float,
+        NaN or inf); writes nothing then."""
+        check_answer(answer)
         now = self.state.now
         self._store("answer", _Answer(answer, now))
         self.state.emit(FeedUpdated(self.address, answer, now))
@@ -105,6 +126,20 @@ class ManualFeed(Contract):
     def latest(self) -> PriceReading:
         record = self._load("answer")
         return PriceReading(record.answer, self.decimals, record.updated_at)
+
+
+def _feed_of(state: State, address: object, network: str, role: str) -> Contract:
+    """The feed at ``address`` on ``network``: UnknownContract, InvalidArgument (not a feed),
+    WrongNetwork."""
+    if not isinstance(address, str):
+        raise UnknownContract(f"{role} feed must be a contract address, got {address!r}")
+    feed = state.contract(address)
+    if not all(hasattr(feed, name) for name in ("latest", "base", "quote", "decimals")):
+        raise InvalidArgument(f"{role} {address!r} is a {feed.kind}, not a feed: pass the address of a Feed")
+    if feed.network != network:
+        raise WrongNetwork(f"{role} feed {address!r} lives on {feed.network!r}, not {network!r}: use a feed "
+                           f"of {network!r} (relay it with a bridge's rate feed)")
+    return feed
 
 
 class CompositeFeed(Contract):
@@ -120,7 +155,7 @@ class CompositeFeed(Contract):
         self.first = first
         self.second = second
         self.decimals = decimals
-        a, b = state.contract(first), state.contract(second)
+        a, b = _feed_of(state, first, network, "first"), _feed_of(state, second, network, "second")
         if a.quote != b.base:  # type: ignore[attr-defined]
             raise InvalidArgument(
                 f"cannot chain {a.base}/{a.quote} with {b.base}/{b.quote}: "  # type: ignore[attr-defined]
@@ -131,7 +166,15 @@ class CompositeFeed(Contract):
 
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, first: str, second: str, decimals: int = 18) -> CompositeFeed:
-        """Register the product feed of the feeds at addresses ``first`` and ``second``."""
+        """Register the product feed of the feeds at addresses ``first`` and ``second``, both
+        feeds of ``network``, with ``decimals`` in [0, 36].
+
+        Raises UnknownNetwork, InvalidArgument (decimals, a contract that is not a feed, feeds
+        that do not chain), UnknownContract, WrongNetwork (a feed of another network: a market
+        there could not read it), DuplicateName; writes nothing on error.
+        """
+        state.network(network)
+        check_decimals(decimals)
         feed = cls(state, address, network, first, second, decimals)
         state.register_contract(feed)
         state.depend(address, first, "reads-price")
@@ -139,6 +182,7 @@ class CompositeFeed(Contract):
         return feed
 
     def latest(self) -> PriceReading:
+        """The product of the two readings with this feed's decimals, as old as the older one."""
         a = self.state.contract(self.first).latest()  # type: ignore[attr-defined]
         b = self.state.contract(self.second).latest()  # type: ignore[attr-defined]
         answer = a.answer * b.answer * 10**self.decimals // 10 ** (a.decimals + b.decimals)

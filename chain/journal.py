@@ -76,6 +76,10 @@ class Journal:
         del marks[depth:]
 
     def _check(self, snap: Snapshot) -> None:
+        if type(snap) is not Snapshot:
+            raise InvalidSnapshot(
+                f"{snap!r:.80} is not a snapshot: pass the value state.snapshot() returned"
+            )
         if (
             snap.journal_id != self._id
             or snap.depth >= len(self.marks)

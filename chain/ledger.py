@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from chain.errors import (
     InsufficientAllowance,
     InsufficientBalance,
+    NotTheCaller,
     Overflow,
     UnknownAccount,
     UnknownToken,
@@ -34,6 +35,9 @@ class Ledger:
     _balances: dict[Token, dict[str, int]]
     _supply: dict[Token, int]
     _allowances: dict[tuple[Token, str, str], int]
+    _frames: list[str]
+    _contracts: dict
+    _controllers: dict[Token, str]
     _home: dict[str, str | None]
     _journal: Journal
     events: list
@@ -81,16 +85,39 @@ class Ledger:
         """Every address with a non-zero balance of ``token``."""
         return {a: b for a, b in self._book(token).items() if b}
 
+    # --- who may move what (chain.calls) -------------------------------------------------
+
+    def _check_mover(self, token: Token, owner: str) -> None:
+        """Raise NotTheCaller unless the innermost call frame may move ``owner``'s ``token``:
+        the owner's own frame, a contract's code, or (outside every frame) an account owner;
+        a controlled token only from its controller's code."""
+        frames = self._frames
+        top = frames[-1] if frames else None
+        controller = self._controllers.get(token) if self._controllers else None
+        if controller is not None and top != controller:
+            raise NotTheCaller(f"{token.key} moves only through {controller!r}: call its transfer")
+        if top is None:
+            if owner in self._contracts:
+                raise NotTheCaller(f"{owner!r} is a contract: its {token.key} moves only from its own code")
+        elif top != owner and top not in self._contracts:
+            raise NotTheCaller(f"{top!r} is sending and may not move {owner!r}'s {token.key}: act from "
+                               f"{owner!r}'s own transaction, or approve and use transfer_from")
+
     # --- writes ------------------------------------------------------------------------
 
     def transfer(self, token: Token, src: str, dst: str, amount: int) -> None:
         """Move ``amount`` of ``token`` from ``src`` to ``dst``; emits ``Transfer``.
 
-        Raises InvalidAmount, UnknownToken, UnknownAccount, WrongNetwork, InsufficientBalance.
+        Raises InvalidAmount, UnknownToken, UnknownAccount, WrongNetwork, InsufficientBalance, and
+        NotTheCaller when the innermost call frame may not move ``src``'s tokens (:mod:`chain.calls`).
         """
         if type(amount) is not int or amount < 0 or amount > UINT256_MAX:
             check_amount(amount)
         book = self._book(token)
+        self._check_mover(token, src)
+        self._move(token, book, src, dst, amount)
+
+    def _move(self, token: Token, book: dict[str, int], src: str, dst: str, amount: int) -> None:
         home = self._home
         if home.get(src, _UNKNOWN) is not None or home.get(dst, _UNKNOWN) is not None:
             self._check_holder(src, token)  # a contract or an unknown address: check both fully
@@ -117,6 +144,7 @@ class Ledger:
         self._book(token)
         self._check_holder(owner, token)
         self._check_holder(spender, token)
+        self._check_mover(token, owner)
         self._write(self._allowances, (token, owner, spender), amount)
         self._emit(Approval(token, owner, spender, amount))
 
@@ -127,6 +155,7 @@ class Ledger:
         """
         check_amount(amount)
         self._book(token)
+        self._check_mover(token, spender)
         key = (token, src, spender)
         allowed = self._allowances.get(key, 0)
         if spender != src and allowed < amount:
@@ -137,16 +166,27 @@ class Ledger:
         try:
             if spender != src and allowed != UINT256_MAX:
                 self._write(self._allowances, key, allowed - amount)
-            self.transfer(token, src, dst, amount)
+            self._move(token, self._balances[token], src, dst, amount)
         except BaseException:
             self._journal.revert(snap)
             raise
         self._journal.commit(snap)
 
+    def _check_supplier(self, token: Token) -> None:
+        """Raise NotTheCaller when ``token`` has a controller whose code is not running."""
+        controller = self._controllers.get(token) if self._controllers else None
+        if controller is not None and (self._frames[-1] if self._frames else None) != controller:
+            raise NotTheCaller(f"the supply of {token.key} changes only through {controller!r}: call its "
+                               "deposit or withdrawal")
+
     def mint(self, token: Token, to: str, amount: int) -> None:
-        """Create ``amount`` of ``token`` at ``to`` (for contracts); reverts past uint256."""
+        """Create ``amount`` of ``token`` at ``to`` (for contracts); reverts past uint256.
+
+        Unchecked (a setup faucet and contract code) except for a token with a controller
+        (:meth:`chain.State.set_token_controller`): only its code mints it (NotTheCaller)."""
         check_amount(amount)
         book = self._book(token)
+        self._check_supplier(token)
         self._check_holder(to, token)
         supply = self._supply[token] + amount
         if supply > UINT256_MAX:
@@ -156,9 +196,11 @@ class Ledger:
         self._emit(Transfer(token, ZERO_ADDRESS, to, amount))
 
     def burn(self, token: Token, frm: str, amount: int) -> None:
-        """Destroy ``amount`` of ``token`` held by ``frm`` (for contracts)."""
+        """Destroy ``amount`` of ``token`` held by ``frm`` (for contracts; a controlled token
+        only from its controller's code, as :meth:`mint`)."""
         check_amount(amount)
         book = self._book(token)
+        self._check_supplier(token)
         self._check_holder(frm, token)
         balance = book.get(frm, 0)
         if balance < amount:

@@ -4,7 +4,10 @@ A contract mixes in :class:`Governable`, lists its parameters with bounds in
 ``param_specs()``, reads them in ``get_param`` and writes them in ``_apply_param``. Anyone
 may then call ``set_param(name, value, caller)``: the name must be declared, the value an
 int within the bounds, and the caller the contract's parameter admin when one is set (a
-governor's timelock, typically). The change is journaled and emits ``ParameterSet``.
+governor's timelock, typically). The caller is the one the chain vouches for
+(:mod:`chain.calls`): the ``msg_sender`` of the call, or a named ``caller`` that
+:meth:`chain.Contract.authorize` accepts, so a contract admin (a timelock) sets parameters
+only from its own code. The change is journaled and emits ``ParameterSet``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from chain.calls import external
 from chain.errors import ParameterOutOfBounds, Unauthorized, UnknownParameter
 from chain.events import ParameterSet
 
@@ -52,6 +56,7 @@ class Governable:
         """Who may set parameters (None: anyone; scenarios use this)."""
         return self._load("governable.admin", _Admin(None)).address  # type: ignore[attr-defined]
 
+    @external
     def set_param_admin(self, new_admin: str | None, caller: str | None = None) -> None:
         """Hand parameter control to ``new_admin`` (only the current admin may, once set)."""
         self._require_admin(caller)
@@ -60,10 +65,19 @@ class Governable:
         self._store("governable.admin", _Admin(new_admin))  # type: ignore[attr-defined]
 
     def _require_admin(self, caller: str | None) -> None:
+        """Raise unless the admin is unset or is who the chain says is calling: ``caller`` when
+        named (NotTheCaller unless :meth:`chain.Contract.authorize` vouches for it), else the
+        ``msg_sender``; Unauthorized for anyone else."""
         admin = self.param_admin()
-        if admin is not None and caller != admin:
+        if admin is None:
+            return
+        if caller is not None and not (isinstance(caller, str) and self.state.has_address(caller)):  # type: ignore[attr-defined]
+            raise Unauthorized(f"{caller!r} is no account of this state and may not set parameters of "
+                               f"{self.address!r}: only {admin!r} may")  # type: ignore[attr-defined]
+        acting = self.acting(caller, "caller")  # type: ignore[attr-defined]
+        if acting != admin:
             raise Unauthorized(
-                f"{caller!r} may not set parameters of {self.address!r}: only {admin!r} may"  # type: ignore[attr-defined]
+                f"{acting!r} may not set parameters of {self.address!r}: only {admin!r} may"  # type: ignore[attr-defined]
             )
 
     def check_param(self, name: str, value: object) -> ParamSpec:
@@ -80,6 +94,7 @@ class Governable:
             )
         return spec
 
+    @external
     def set_param(self, name: str, value: int, caller: str | None = None) -> None:
         """Validate and set one parameter; emits ``ParameterSet``. Writes nothing on error."""
         self.check_param(name, value)

@@ -22,12 +22,14 @@ from chain.contract import Contract
 from chain.errors import (
     DuplicateName,
     InvalidArgument,
+    NotTheCaller,
     UnknownAccount,
     UnknownContract,
     UnknownNetwork,
     UnknownToken,
     WrongNetwork,
 )
+from chain.immutable import check_record
 from chain.journal import APPENDED, MISSING, Journal, Snapshot
 from chain.ledger import Ledger
 from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
@@ -71,10 +73,15 @@ class _Tx(_Atomic):
         state = self._state
         self._depth = state._journal.open()
         state._senders.append(self._sender)
+        if self._sender is not None:
+            state._frames.append(self._sender)
         return state
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        self._state._senders.pop()
+        state = self._state
+        state._senders.pop()
+        if self._sender is not None:
+            state._frames.pop()
         return _Atomic.__exit__(self, exc_type, exc, tb)
 
 
@@ -97,6 +104,8 @@ class State(Ledger):
         self._journal = Journal()
         self._version = 0
         self._senders: list[str | None] = []
+        self._frames: list[str] = []
+        self._controllers: dict[Token, str] = {}
         self._networks: dict[str, Network] = {}
         self._tokens: dict[str, Token] = {}
         self._home: dict[str, str | None] = {}
@@ -140,9 +149,16 @@ class State(Ledger):
         return events
 
     def tx(self, sender: str | None = None) -> _Tx:
-        """An atomic transaction: ``with state.tx("alice"): ...`` commits or reverts all."""
+        """An atomic transaction: ``with state.tx("alice"): ...`` commits or reverts all.
+
+        ``sender`` (an externally owned account) is the caller of everything called directly
+        inside (:mod:`chain.calls`); without one the transaction opens no call frame.
+        """
         if sender is not None and sender not in self._home:
             raise UnknownAccount(f"sender {sender!r} is not an account of this state: add it first")
+        if sender is not None and self._home[sender] is not None:
+            raise NotTheCaller(f"{sender!r} is a contract: a contract never sends a transaction, it acts only "
+                               "from its own code; send from an account")
         return _Tx(self, sender)
 
     def atomic(self) -> _Atomic:
@@ -159,6 +175,40 @@ class State(Ledger):
         return self._senders[-1] if self._senders else None
 
     @property
+    def caller(self) -> str | None:
+        """The innermost call frame: the account whose transaction, or the contract whose code,
+        is running (None outside every frame; :mod:`chain.calls`)."""
+        return self._frames[-1] if self._frames else None
+
+    def is_contract(self, address: str) -> bool:
+        """True for a registered contract's address."""
+        return address in self._contracts
+
+    def set_token_controller(self, token: Token, controller: str) -> None:
+        """Let ``token`` move only from ``controller``'s code (a token whose balances another
+        contract's books must follow, such as a votes token): plain transfers elsewhere revert.
+
+        Its supply too changes only from that code (``mint``/``burn``). A token has at most one
+        controller, set once: raises UnknownToken, UnknownContract, WrongNetwork (a controller
+        of another network) and InvalidArgument (a token that already has one).
+        """
+        self.require_token(token)
+        if not isinstance(controller, str) or controller not in self._contracts:
+            raise UnknownContract(f"no contract at {controller!r} to control {token.key}")
+        home = self._contracts[controller].network
+        if home != token.network:
+            raise WrongNetwork(f"{controller!r} lives on {home!r} and cannot control {token.key}")
+        current = self._controllers.get(token)
+        if current is not None:
+            raise InvalidArgument(f"{token.key} is already controlled by {current!r}")
+        self._write(self._controllers, token, controller)
+
+    def token_controller(self, token: Token) -> str | None:
+        """The contract whose code alone moves ``token`` (None: the usual ledger rules)."""
+        self.require_token(token)
+        return self._controllers.get(token)
+
+    @property
     def in_transaction(self) -> bool:
         """True while a transaction or snapshot is open."""
         return bool(self._journal.marks)
@@ -168,12 +218,14 @@ class State(Ledger):
         return self._journal.snapshot()
 
     def revert(self, snap: Snapshot) -> None:
-        """Undo every write since ``snap`` (snapshots nest; later ones close too)."""
+        """Undo every write since ``snap`` (snapshots nest; later ones close too).
+
+        Raises InvalidSnapshot for anything but an open snapshot of this state."""
         self._journal.revert(snap)
         self._version += 1
 
     def commit(self, snap: Snapshot) -> None:
-        """Close ``snap`` keeping its writes."""
+        """Close ``snap`` keeping its writes; raises InvalidSnapshot as :meth:`revert`."""
         self._journal.commit(snap)
 
     @property
@@ -292,20 +344,37 @@ class State(Ledger):
 
     # --- contract storage --------------------------------------------------------------
 
+    def _records_of(self, address: Any) -> dict[Any, Any]:
+        try:
+            return self._records[address]
+        except (KeyError, TypeError):
+            raise UnknownContract(f"no contract at {address!r} holds records: register it first") from None
+
     def load(self, address: str, key: Any, default: Any = MISSING) -> Any:
-        """A contract's record at ``key`` (``default`` when absent, else KeyError)."""
-        records = self._records[address]
+        """A contract's record at ``key`` (``default`` when absent, else KeyError).
+
+        Raises UnknownContract for an address that is not a registered contract."""
+        records = self._records_of(address)
         if default is MISSING:
             return records[key]
         return records.get(key, default)
 
     def store(self, address: str, key: Any, record: Any) -> None:
-        """Replace a contract's record at ``key`` (journaled); records must be immutable."""
-        self._write(self._records[address], key, record)
+        """Replace a contract's record at ``key`` (journaled).
+
+        Raises UnknownContract for an unknown address and InvalidArgument for a record that can
+        change in place (a fork would share it with its parent: :mod:`chain.immutable`), or an
+        unhashable key; writes nothing on error."""
+        records = self._records_of(address)
+        check_record(record)
+        try:
+            self._write(records, key, record)
+        except TypeError:  # an unhashable key fails in the dict before anything is written
+            raise InvalidArgument(f"record key {key!r:.80} is unhashable: use a str or a tuple") from None
 
     def records(self, address: str) -> Mapping[Any, Any]:
-        """A read-only view of every record of one contract."""
-        return MappingProxyType(self._records[address])
+        """A read-only view of every record of one contract (UnknownContract if none there)."""
+        return MappingProxyType(self._records_of(address))
 
     # --- dependencies ------------------------------------------------------------------
 
@@ -348,8 +417,10 @@ class State(Ledger):
         """
         new = object.__new__(State)
         new._journal = Journal()
-        new._version = 0
+        new._version = self._version  # records that stamp the version stay valid, and equal, on both
         new._senders = []
+        new._frames = []
+        new._controllers = dict(self._controllers)
         new._networks = dict(self._networks)
         new._tokens = dict(self._tokens)
         new._home = dict(self._home)
@@ -373,6 +444,7 @@ class State(Ledger):
         yield "balances", sorted(((t.key, sorted(b.items())) for t, b in self._balances.items()))
         yield "supply", sorted((t.key, s) for t, s in self._supply.items())
         yield "allowances", sorted(((t.key, o, s), v) for (t, o, s), v in self._allowances.items())
+        yield "controllers", sorted((t.key, c) for t, c in self._controllers.items())
         yield "records", sorted((a, sorted(map(repr, r.items()))) for a, r in self._records.items())
         yield "deps", sorted((k, sorted(v.items())) for k, v in self._deps.items())
         yield "clock", sorted(self._clock.items())

@@ -19,6 +19,10 @@ Life of a proposal, in blocks of the governor's network and Unix seconds:
 
 Proposal ids count from 1. The governor's own settings are governable parameters whose admin
 is the timelock, so proposals change them (OpenZeppelin ``onlyGovernance``).
+
+Callers (:mod:`chain.calls`): the proposer, the voter and the canceller must be the caller;
+``queue``, ``execute`` and ``cancel`` reach the timelock from the governor's own frame, the only
+place the timelock accepts them from.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from chain import Contract, Governable, ParamSpec, State, WrongNetwork
+from chain import Contract, Governable, ParamSpec, State, WrongNetwork, external
 from chain.fixedpoint import mul_div_down
 from governance import checkpoints, validation
 from governance.errors import InvalidSetting, UnknownProposal
@@ -213,13 +217,15 @@ class Governor(Governable, Contract):
         counted = proposal.for_votes + (proposal.abstain_votes if self.abstain_in_quorum else 0)
         return self.quorum(proposal.start) <= counted
 
+    @external
     def propose(self, proposer: str, actions: Sequence[Any], description: str = "") -> int:
         """Open a proposal of 1..``max_operations`` actions; returns its id.
 
-        Every action is validated now (and again at execution). Raises UnknownAccount,
-        InvalidProposal, UnknownContract, NotGovernable, UnknownParameter,
+        ``proposer`` must be the caller. Every action is validated now (and again at
+        execution). Raises NotTheCaller, UnknownAccount, InvalidProposal, UnknownContract, NotGovernable, UnknownParameter,
         ParameterOutOfBounds, InsufficientProposerVotes; emits ProposalCreated.
         """
+        self.authorize(proposer, "proposer")
         checked = validation.validate_propose(self, proposer, actions, description)
         settings = self.settings()
         proposal_id = self.proposal_count() + 1
@@ -232,12 +238,15 @@ class Governor(Governable, Contract):
                                         proposal.end, description))
         return proposal_id
 
+    @external
     def cast_vote(self, voter: str, proposal_id: int, support: int, reason: str = "") -> int:
         """Vote with ``voter``'s power at the proposal's snapshot; returns that weight (wei).
 
-        Raises UnknownAccount, InvalidVoteType, UnknownProposal, UnexpectedProposalState
+        ``voter`` must be the caller. Raises NotTheCaller, UnknownAccount, InvalidVoteType,
+        UnknownProposal, UnexpectedProposalState
         (not active), AlreadyVoted; emits VoteCast. A voter without power still votes, with 0.
         """
+        self.authorize(voter, "voter")
         choice = validation.validate_vote(self, proposal_id, voter, support)
         p = self.proposal(proposal_id)
         weight = self.votes.get_past_votes(voter, p.start)
@@ -252,6 +261,7 @@ class Governor(Governable, Contract):
         self.state.emit(VoteCast(self.address, voter, proposal_id, choice, weight, str(reason)))
         return weight
 
+    @external
     def queue(self, proposal_id: int) -> int:
         """Queue a succeeded proposal in the timelock; returns its eta (Unix s).
 
@@ -265,6 +275,7 @@ class Governor(Governable, Contract):
             self.state.emit(ProposalQueued(self.address, proposal_id, eta))
         return eta
 
+    @external
     def execute(self, proposal_id: int) -> None:
         """Apply every action of a queued proposal through the timelock, all or none.
 
@@ -279,12 +290,14 @@ class Governor(Governable, Contract):
             self.timelock.execute(self.address, proposal_id)
             self.state.emit(ProposalExecuted(self.address, proposal_id))
 
+    @external
     def cancel(self, proposal_id: int, caller: str) -> None:
-        """Cancel a proposal (Bravo's rule, see the module docstring).
+        """Cancel a proposal (Bravo's rule, see the module docstring); ``caller`` must be the caller.
 
-        Raises UnknownAccount, UnknownProposal, UnexpectedProposalState, Unauthorized;
+        Raises NotTheCaller, UnknownAccount, UnknownProposal, UnexpectedProposalState, Unauthorized;
         emits BatchCanceled when queued, ProposalCanceled.
         """
+        self.authorize(caller, "caller")
         p = self.proposal(proposal_id)
         validation.validate_cancel(self, p, caller)
         with self.state.atomic():

@@ -2,10 +2,13 @@
 of parameter changes.
 
 Its admin (the governor) queues a batch of actions with an eta ``now + delay``; the batch
-may run from the eta until ``eta + GRACE_PERIOD`` (inclusive, as Compound). Running it
-sets each parameter with the timelock as the caller (``set_param`` checks it again): a
-target hands control to governance with ``target.set_param_admin(timelock.address)``. The
-whole batch applies or nothing does. The delay is itself a governable parameter whose
+may run from the eta until ``eta + GRACE_PERIOD`` (inclusive, as Compound). Only the admin
+drives it, and the chain vouches for the admin (:mod:`chain.calls`): a contract admin calls
+``queue``, ``execute`` and ``cancel`` from its own code (the governor does, from its public
+actions); naming it from anywhere else is refused. Running a batch sets each parameter from
+the timelock's own frame, so each target's ``set_param`` sees the timelock as its
+``msg_sender`` (and checks it again): a target hands control to governance with
+``target.set_param_admin(timelock.address)``. The whole batch applies or nothing does. The delay is itself a governable parameter whose
 admin is the timelock, so only a proposal can change it (Compound ``setDelay``).
 """
 
@@ -13,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from chain import Contract, Governable, ParamSpec, State, Unauthorized
-from governance.errors import InvalidSetting, StaleBatch, TimelockNotReady, UnknownBatch
+from chain import Contract, Governable, ParamSpec, State, Unauthorized, external
+from governance.errors import InvalidProposal, InvalidSetting, StaleBatch, TimelockNotReady, UnknownBatch
 from governance.events import BatchCanceled, BatchExecuted, BatchQueued
 from governance.records import Action, Admin, Delay, QueuedBatch
 
@@ -77,10 +80,16 @@ class Timelock(Governable, Contract):
 
     # --- writes (admin only) -------------------------------------------------------------
 
-    def _require_admin_caller(self, caller: str) -> None:
-        if caller != self.admin():
+    def _require_admin_caller(self, caller: str | None) -> None:
+        """Raise unless the caller the chain vouches for (``caller`` when named, which must be
+        the caller: NotTheCaller; else the msg_sender) is the admin (Unauthorized)."""
+        if caller is not None and not (isinstance(caller, str) and self.state.has_address(caller)):
+            raise Unauthorized(f"{caller!r} is no account of this state; only {self.admin()!r} drives "
+                               f"timelock {self.address!r}")
+        who = self.acting(caller)
+        if who != self.admin():
             raise Unauthorized(
-                f"{caller!r} may not drive timelock {self.address!r}: only {self.admin()!r} may"
+                f"{who!r} may not drive timelock {self.address!r}: only {self.admin()!r} may, from its own code"
             )
 
     def _require_batch(self, key: int) -> QueuedBatch:
@@ -89,23 +98,32 @@ class Timelock(Governable, Contract):
             raise UnknownBatch(f"timelock {self.address!r} holds no batch {key!r}")
         return batch
 
-    def queue(self, caller: str, key: int, actions: tuple[Action, ...]) -> int:
+    @external
+    def queue(self, caller: str | None, key: int, actions: tuple[Action, ...]) -> int:
         """Hold ``actions`` under ``key`` until ``now + delay``; returns that eta (Unix s).
 
-        Raises Unauthorized; emits BatchQueued.
+        Only the admin, from its own code (``caller`` may name it; None: the msg_sender).
+        Raises NotTheCaller, Unauthorized, InvalidProposal (actions not Action records);
+        emits BatchQueued.
         """
         self._require_admin_caller(caller)
+        actions = tuple(actions) if isinstance(actions, (list, tuple)) else actions
+        if not isinstance(actions, tuple) or not all(isinstance(a, Action) for a in actions):
+            raise InvalidProposal(f"a batch is a list of governance.Action records, got {actions!r:.80}")
         eta = self.state.now + self.delay()
         self._store(("batch", key), QueuedBatch(tuple(actions), eta))
         self.state.emit(BatchQueued(self.address, key, eta))
         return eta
 
-    def execute(self, caller: str, key: int) -> None:
+    @external
+    def execute(self, caller: str | None, key: int) -> None:
         """Apply every action of batch ``key``, atomically, between its eta and eta + grace.
 
-        Raises Unauthorized, UnknownBatch, TimelockNotReady, StaleBatch, and any error of
-        an action's ``set_param`` (then nothing is written); emits
-        ParameterSet per action and BatchExecuted.
+        Only the admin, from its own code (as :meth:`queue`). Each action's ``set_param``
+        runs in this timelock's frame, so the target sees the timelock as its caller.
+        Raises NotTheCaller, Unauthorized, UnknownBatch, TimelockNotReady, StaleBatch, and any
+        error of an action's ``set_param`` (then nothing is written); emits ParameterSet per
+        action and BatchExecuted.
         """
         self._require_admin_caller(caller)
         batch = self._require_batch(key)
@@ -119,11 +137,14 @@ class Timelock(Governable, Contract):
         with self.state.atomic():
             self._store(("batch", key), None)
             for action in batch.actions:
-                self.state.contract(action.target).set_param(action.name, action.value, self.address)
+                self.state.contract(action.target).set_param(action.name, action.value)
             self.state.emit(BatchExecuted(self.address, key))
 
-    def cancel(self, caller: str, key: int) -> None:
-        """Drop batch ``key``. Raises Unauthorized, UnknownBatch; emits BatchCanceled."""
+    @external
+    def cancel(self, caller: str | None, key: int) -> None:
+        """Drop batch ``key`` (only the admin, from its own code, as :meth:`queue`).
+
+        Raises NotTheCaller, Unauthorized, UnknownBatch; emits BatchCanceled."""
         self._require_admin_caller(caller)
         self._require_batch(key)
         self._store(("batch", key), None)

@@ -4,8 +4,11 @@
 The chain ledger has no transfer hooks, so voting power cannot be tracked on an arbitrary
 token. :class:`VotesToken` escrows an underlying token (an LST, a wrapped LST, anything) and
 mints a votes token of its own, one for one; moving that token through this contract
-(``transfer``, ``transfer_from``, ``deposit_for``, ``withdraw_to``) updates the checkpoints.
-Move it only through this contract: a bare ``state.transfer`` of the votes token skips them.
+(``transfer``, ``transfer_from``, ``approve``, ``deposit_for``, ``withdraw_to``) updates the
+checkpoints. The wrapper is the votes token's controller (:meth:`chain.State.set_token_controller`):
+a bare ``state.transfer``, ``approve``, ``mint`` or ``burn`` of it reverts with NotTheCaller,
+so delegated power never leaves the balances it counts. Every action's acting party (the
+sender, the owner, the spender, the delegator) must be the caller (:mod:`chain.calls`).
 
 Power follows OpenZeppelin ``Votes``: an account's balance counts for its delegatee, and for
 nobody until the account delegates (to itself to vote itself). Each delegate's power and the
@@ -16,7 +19,7 @@ decimals with.
 
 from __future__ import annotations
 
-from chain import Contract, State, Token, check_name, token_node
+from chain import Contract, State, Token, check_name, external, token_node
 from governance import checkpoints, validation
 from governance.errors import FutureLookup
 from governance.events import DelegateChanged, DelegateVotesChanged
@@ -54,6 +57,7 @@ class VotesToken(Contract):
             token = state.add_token(network, symbol, underlying.decimals)
             facade = cls(state, address, network, underlying, token)
             state.register_contract(facade)
+            state.set_token_controller(token, address)
             state.depend(address, token_node(underlying), "wraps")
         return facade
 
@@ -112,52 +116,83 @@ class VotesToken(Contract):
 
     # --- writes ------------------------------------------------------------------------
 
+    @external
     def deposit_for(self, sender: str, account: str, amount: int) -> None:
-        """Escrow ``amount`` underlying from ``sender`` and mint as much votes token to ``account``.
+        """Escrow ``amount`` underlying from ``sender`` (the caller, who pays) and mint as much
+        votes token to ``account``.
 
-        Power moves to ``account``'s delegate. Raises InvalidAmount, UnknownAccount,
-        InvalidReceiver, InsufficientBalance, SafeSupplyExceeded; emits Transfer twice and
-        DelegateVotesChanged; writes nothing on error.
+        Power moves to ``account``'s delegate. Raises NotTheCaller, InvalidAmount,
+        UnknownAccount, InvalidReceiver, InsufficientBalance, SafeSupplyExceeded; emits
+        Transfer twice and DelegateVotesChanged; writes nothing on error.
         """
+        self.authorize(sender, "sender")
         validation.validate_deposit(self, sender, account, amount, MAX_SAFE_SUPPLY)
         with self.state.atomic():
             self.state.transfer(self.underlying, sender, self.address, amount)
             self.state.mint(self.token, account, amount)
             self._move_units(None, account, amount)
 
+    @external
     def withdraw_to(self, sender: str, account: str, amount: int) -> None:
-        """Burn ``amount`` of ``sender``'s votes token and release as much underlying to ``account``.
+        """Burn ``amount`` of ``sender``'s votes token (``sender`` is the caller) and release as
+        much underlying to ``account``.
 
-        Raises InvalidAmount, UnknownAccount, InvalidReceiver, InsufficientBalance; emits
-        Transfer twice and DelegateVotesChanged; writes nothing on error.
+        Raises NotTheCaller, InvalidAmount, UnknownAccount, InvalidReceiver,
+        InsufficientBalance; emits Transfer twice and DelegateVotesChanged; writes nothing on
+        error.
         """
+        self.authorize(sender, "sender")
         validation.validate_withdraw(self, sender, account, amount)
         with self.state.atomic():
             self.state.burn(self.token, sender, amount)
             self.state.transfer(self.underlying, self.address, account, amount)
             self._move_units(sender, None, amount)
 
+    @external
     def transfer(self, src: str, dst: str, amount: int) -> None:
-        """Move ``amount`` votes token from ``src`` to ``dst``; power follows their delegates.
+        """Move ``amount`` votes token from ``src`` (the caller) to ``dst``; power follows their
+        delegates.
 
-        Raises as ``state.transfer`` (checked before any write); emits Transfer and
-        DelegateVotesChanged.
+        Raises NotTheCaller, and as ``state.transfer`` (checked before any write); emits
+        Transfer and DelegateVotesChanged.
         """
-        self.state.transfer(self.token, src, dst, amount)
-        self._move_units(src, dst, amount)
+        self.authorize(src, "sender")
+        with self.state.atomic():
+            self.state.transfer(self.token, src, dst, amount)
+            self._move_units(src, dst, amount)
 
+    @external
     def transfer_from(self, spender: str, src: str, dst: str, amount: int) -> None:
-        """``spender`` moves ``amount`` of ``src``'s votes token within its allowance."""
+        """``spender`` (the caller) moves ``amount`` of ``src``'s votes token within its allowance.
+
+        Raises NotTheCaller, and as ``state.transfer_from``; writes nothing on error."""
+        self.authorize(spender, "spender")
         with self.state.atomic():
             self.state.transfer_from(self.token, spender, src, dst, amount)
             self._move_units(src, dst, amount)
 
+    @external
+    def approve(self, owner: str, spender: str, amount: int) -> None:
+        """``owner`` (the caller) lets ``spender`` move ``amount`` of its votes token.
+
+        Raises NotTheCaller, and as ``state.approve``; emits Approval."""
+        self.authorize(owner, "owner")
+        self.state.approve(self.token, owner, spender, amount)
+
+    def allowance(self, owner: str, spender: str) -> int:
+        """How much of ``owner``'s votes token ``spender`` may move (wei)."""
+        return self.state.allowance(self.token, owner, spender)
+
+    @external
     def delegate(self, account: str, delegatee: str | None) -> None:
-        """Delegate ``account``'s whole balance to ``delegatee`` (itself to vote; None: nobody).
+        """Delegate ``account``'s whole balance (``account`` is the caller) to ``delegatee``
+        (itself to vote; None: nobody).
 
         The power of the old delegate drops and that of the new one rises by the balance,
-        exactly. Raises UnknownAccount; emits DelegateChanged and DelegateVotesChanged.
+        exactly. Raises NotTheCaller, UnknownAccount; emits DelegateChanged and
+        DelegateVotesChanged.
         """
+        self.authorize(account, "delegator")
         validation.validate_delegate(self, account, delegatee)
         old = self.delegates(account)
         self._store(("delegate", account), Delegation(delegatee))

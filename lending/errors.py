@@ -187,6 +187,15 @@ class MustNotLeaveDust(LendingError, Revert):
     code = "MUST_NOT_LEAVE_DUST"
 
 
+class InvalidAssetPrice(LendingError, Revert):
+    """A reserve's feed returned a price the market cannot use (zero, negative, not an int):
+    the action reverts, as Aave's does (``AaveOracle.getAssetPrice`` takes only a positive
+    answer and otherwise asks its fallback oracle; without one the call reverts). Fix the feed
+    or point the reserve at another one with ``set_feed``."""
+
+    code = "INVALID_ASSET_PRICE"
+
+
 class FlashLoanNotRepaid(LendingError, Revert):
     """The receiver did not hold amount + premium after the callback: fund it in the callback."""
 

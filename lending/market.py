@@ -6,6 +6,14 @@ Prices come from any chain ``Feed`` stored by address and resolved at use, so fo
 swapped feeds work; values are in the market's base currency with ``price_decimals``.
 Every action wraps itself in a snapshot: a failure leaves no partial write, in or out of a
 transaction.
+
+Who acts (:mod:`chain.calls`): every public action runs in the market's own call frame and
+checks its acting party (the user, the payer, the liquidator, the flash-loan receiver, the
+admin) against the caller the chain vouches for, as Aave's ``msg.sender``: inside a frame it
+must be the caller; from outside every frame it must be an externally owned account (its own
+implicit transaction). A contract's address acts only from that contract's code. Beneficiaries
+(``on_behalf_of``, the user whose debt is repaid or liquidated) may be any address of the
+market's network except the market itself. Flash-loan callbacks run in the receiver's frame.
 """
 
 from __future__ import annotations
@@ -22,14 +30,17 @@ from chain import (
     ParamSpec,
     State,
     Token,
+    Unauthorized,
+    WrongNetwork,
     check_amount,
     check_bps,
     check_decimals,
+    external,
 )
 from chain.fixedpoint import UINT256_MAX, ray_mul
 from lending import params as _params
 from lending.account import account_data as _account_data
-from lending.errors import ReserveAlreadyListed, ReserveNotListed, UnknownEModeCategory
+from lending.errors import InvalidAssetPrice, ReserveAlreadyListed, ReserveNotListed, UnknownEModeCategory
 from lending.events import FeedSet, ReserveListed
 from lending.logic.borrow import execute_borrow, execute_repay
 from lending.logic.emode import execute_set_emode
@@ -70,9 +81,10 @@ class Market(Contract, Governable):
         min_leftover_base: int | None = None,
     ) -> Market:
         """Register a market. The v3.3 thresholds default to 2000 and 1000 units of the base
-        currency (Aave's 2000e8 / 1000e8 USD); pass them for a non-USD base."""
+        currency (Aave's 2000e8 / 1000e8 USD); pass them for a non-USD base. The treasury is an
+        account or a contract of ``network`` (raises UnknownAccount, WrongNetwork)."""
         check_decimals(price_decimals, "price_decimals")
-        state.require_address(treasury)
+        _require_on(state, treasury, network, "treasury")
         threshold = close_factor_threshold_base
         if threshold is None:
             threshold = 2000 * 10**price_decimals
@@ -118,8 +130,20 @@ class Market(Contract, Governable):
         return self._emode(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
 
     def _price(self, i: int) -> int:
+        """Reserve ``i``'s price in base units; raises InvalidAssetPrice unless it is a
+        positive int within uint256 (a feed returning 0 must not value collateral or debt)."""
         feed: Any = self.state.contract(self._rcfg(i).feed)
-        return feed.latest().rescaled(self.price_decimals)
+        try:
+            price = feed.latest().rescaled(self.price_decimals)
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            raise InvalidAssetPrice(f"feed {feed.address!r} gave no usable price ({exc}): fix the feed "
+                                    "or set another one with set_feed") from None
+        if type(price) is not int or not 0 < price <= UINT256_MAX:
+            raise InvalidAssetPrice(
+                f"feed {feed.address!r} prices {self._rcfg(i).asset.key} at {price!r} base units: the market "
+                "uses only positive int prices; fix the feed or set another one with set_feed"
+            )
+        return price
 
     def reserve_id(self, asset: Token) -> int:
         """The reserve id of ``asset``; raises UnknownToken, WrongNetwork or ReserveNotListed."""
@@ -131,15 +155,28 @@ class Market(Contract, Governable):
 
     # --- administration ----------------------------------------------------------------
 
+    def _admin(self, caller: str | None) -> None:
+        """Only the parameter admin (:meth:`chain.Governable.param_admin`; anyone while none is
+        set) may call: the caller is ``caller`` when named, vouched for by the chain
+        (:meth:`chain.Contract.authorize`: claiming to be a timelock from outside its code
+        raises NotTheCaller), else the caller the chain sees (``msg_sender``)."""
+        who = self.msg_sender if caller is None else self.authorize(caller, "admin")
+        admin = self.param_admin()
+        if admin is not None and who != admin:
+            raise Unauthorized(f"{who!r} may not configure {self.address!r}: only its admin {admin!r} may "
+                               "(from its own code or transaction)")
+
+    @external
     def list_reserve(self, asset: Token, feed: str, strategy: RateStrategy, *, caller: str | None = None,
                      **settings: Any) -> int:
-        """List ``asset`` priced by the feed at ``feed``; ``settings`` are ReserveConfig fields
-        (ltv, liquidation_threshold, ... in bps; caps in whole tokens). Returns the reserve id."""
-        self._require_admin(caller)
+        """List ``asset`` priced by the feed at ``feed`` (a feed of the market's network);
+        ``settings`` are ReserveConfig fields (ltv, liquidation_threshold, ... in bps; caps in
+        whole tokens; flags as bools). Returns the reserve id."""
+        self._admin(caller)
         self.state.require_token(asset, self.network)
         if self._load(("id", asset), None) is not None:
             raise ReserveAlreadyListed(f"{asset.key} is already listed in {self.address!r}")
-        self._require_feed(feed)
+        _params.check_feed(self, feed)
         if not isinstance(strategy, RateStrategy):
             raise InvalidArgument("strategy must be a lending.RateStrategy")
         mc = self.config()
@@ -156,34 +193,40 @@ class Market(Contract, Governable):
         self.state.emit(ReserveListed(self.address, asset, cfg.id, feed))
         return cfg.id
 
+    @external
     def set_emode_category(self, category: int, label: str, ltv: int, liquidation_threshold: int,
                            liquidation_bonus: int, *, caller: str | None = None) -> None:
         """Create or replace an efficiency-mode category (id 1..255; figures in bps)."""
-        self._require_admin(caller)
+        self._admin(caller)
         if type(category) is not int or not 1 <= category <= 255:
             raise UnknownEModeCategory(f"category ids are ints in [1, 255], got {category!r}")
         cat = EModeCategory(category, label, ltv, liquidation_threshold, liquidation_bonus)
         _params.check_emode(cat)
         self._store(("emode", category), cat)
 
+    @external
     def set_feed(self, asset: Token, feed: str, *, caller: str | None = None) -> None:
-        """Price ``asset`` with another feed (e.g. exchange rate instead of market price)."""
-        self._require_admin(caller)
+        """Price ``asset`` with another feed of the market's network (e.g. exchange rate
+        instead of market price). Emits FeedSet."""
+        self._admin(caller)
         i = self.reserve_id(asset)
-        self._require_feed(feed)
+        _params.check_feed(self, feed)
         old = self._rcfg(i)
         self._store(("rcfg", i), attrs.evolve(old, feed=feed))
         self.state.emit(FeedSet(self.address, asset, old.feed, feed))
 
-    def _require_feed(self, feed: str) -> None:
-        contract = self.state.contract(feed) if isinstance(feed, str) else None
-        if contract is None or not callable(getattr(contract, "latest", None)):
-            raise InvalidArgument(f"{feed!r} is not a price feed contract")
-
+    @external
     def set_reserve_config(self, asset: Token, caller: str | None = None, **changes: Any) -> None:
-        """Replace reserve settings directly (admin), accruing first; prefer ``set_param``."""
-        self._require_admin(caller)
-        self._atomic(_params.apply_reserve_changes, self.reserve_id(asset), changes)
+        """Replace reserve settings directly (admin), accruing first; prefer ``set_param``.
+        The new settings pass the checks of a listing (and a new feed those of ``set_feed``,
+        emitting FeedSet). Raises InvalidReserveParams, UnknownContract, WrongNetwork..."""
+        self._admin(caller)
+        i = self.reserve_id(asset)
+        with self.state.atomic():
+            old = _params.apply_reserve_changes(self, i, changes)
+            new = self._rcfg(i).feed
+            if new != old.feed:
+                self.state.emit(FeedSet(self.address, asset, old.feed, new))
 
     # --- governable parameters ------------------------------------------------------------
 
@@ -202,77 +245,107 @@ class Market(Contract, Governable):
         with self.state.atomic():
             return fn(self, *args)
 
-    def _user(self, user: str) -> str:
-        return self.state.require_address(user)
+    def _beneficiary(self, who: str, role: str) -> str:
+        """``who`` as an address credited or relieved by an action: an account, or a contract
+        of the market's network other than the market (whose own aTokens or debt would sit
+        outside its books)."""
+        state = self.state
+        if state.is_account(who):
+            return who
+        if who == self.address:
+            raise InvalidArgument(f"{role} may not be the market {self.address!r} itself: name an account "
+                                  "or another contract")
+        return _require_on(state, who, self.network, role)
 
+    @external
     def supply(self, user: str, asset: Token, amount: int, on_behalf_of: str | None = None) -> None:
-        """Supply ``amount`` wei of ``asset`` from ``user`` for ``on_behalf_of`` (default user)."""
+        """Supply ``amount`` wei of ``asset`` from ``user`` (the caller) for ``on_behalf_of``
+        (default user). Raises NotTheCaller when ``user`` is not the caller."""
+        user = self.authorize(user, "user")
         check_amount(amount)
         i = self.reserve_id(asset)
-        self._user(user)
-        beneficiary = user if on_behalf_of is None else self._user(on_behalf_of)
+        beneficiary = user if on_behalf_of is None else self._beneficiary(on_behalf_of, "on_behalf_of")
         self._atomic(execute_supply, user, i, amount, beneficiary)
 
+    @external
     def withdraw(self, user: str, asset: Token, amount: int | None = None) -> int:
-        """Withdraw ``amount`` wei (None or 2**256-1: all); returns the amount withdrawn."""
+        """Withdraw ``amount`` wei (None or 2**256-1: all) of ``user``'s (the caller's) supply;
+        returns the amount withdrawn."""
+        user = self.authorize(user, "user")
         if amount is not None:
             check_amount(amount)
             amount = None if amount == UINT256_MAX else amount
         i = self.reserve_id(asset)
-        return self._atomic(execute_withdraw, self._user(user), i, amount)
+        return self._atomic(execute_withdraw, user, i, amount)
 
+    @external
     def borrow(self, user: str, asset: Token, amount: int) -> None:
-        """Borrow ``amount`` wei of ``asset`` at the variable rate."""
+        """Borrow ``amount`` wei of ``asset`` at the variable rate for ``user`` (the caller)."""
+        user = self.authorize(user, "user")
         check_amount(amount)
         i = self.reserve_id(asset)
-        self._atomic(execute_borrow, self._user(user), i, amount)
+        self._atomic(execute_borrow, user, i, amount)
 
+    @external
     def repay(self, user: str, asset: Token, amount: int | None = None, with_a_tokens: bool = False,
               payer: str | None = None) -> int:
         """Repay ``amount`` wei (None or 2**256-1: all) of ``user``'s debt, paid by ``payer``
-        (default user) in cash or, ``with_a_tokens``, from the payer's supply. Returns wei repaid."""
+        (default user), who must be the caller (Aave's ``msg.sender`` pays), in cash or, with
+        ``with_a_tokens``, from the payer's supply. Returns wei repaid."""
+        payer = self.authorize(user if payer is None else payer, "payer")
         if amount is not None:
             check_amount(amount)
         i = self.reserve_id(asset)
-        payer = user if payer is None else payer
-        self._user(payer)
-        return self._atomic(execute_repay, payer, self._user(user), i, amount, bool(with_a_tokens))
+        debtor = payer if user == payer else self._beneficiary(user, "user")
+        return self._atomic(execute_repay, payer, debtor, i, amount, bool(with_a_tokens))
 
+    @external
     def set_collateral(self, user: str, asset: Token, enabled: bool) -> None:
-        """Use (or stop using) the user's supply of ``asset`` as collateral."""
+        """Use (or stop using) ``user``'s (the caller's) supply of ``asset`` as collateral."""
+        user = self.authorize(user, "user")
         i = self.reserve_id(asset)
-        self._atomic(execute_set_collateral, self._user(user), i, bool(enabled))
+        self._atomic(execute_set_collateral, user, i, bool(enabled))
 
+    @external
     def set_emode(self, user: str, category: int) -> None:
-        """Enter efficiency-mode ``category`` (0 leaves)."""
+        """Enter efficiency-mode ``category`` (0 leaves) for ``user`` (the caller)."""
+        user = self.authorize(user, "user")
         if type(category) is not int or not 0 <= category <= 255:
             raise UnknownEModeCategory(f"category must be an int in [0, 255], got {category!r}")
-        self._atomic(execute_set_emode, self._user(user), category)
+        self._atomic(execute_set_emode, user, category)
 
+    @external
     def liquidate(self, liquidator: str, user: str, collateral: Token, debt: Token, debt_to_cover: int,
                   receive_a_token: bool = False) -> Seizure:
-        """Cover up to ``debt_to_cover`` wei (2**256-1: the maximum) of ``user``'s ``debt`` and
-        seize ``collateral`` with the bonus; returns the :class:`Seizure`."""
+        """Cover up to ``debt_to_cover`` wei (2**256-1: the maximum) of ``user``'s ``debt`` from
+        ``liquidator`` (the caller, who pays) and seize ``collateral`` with the bonus; returns
+        the :class:`Seizure`."""
+        liquidator = self.authorize(liquidator, "liquidator")
         check_amount(debt_to_cover)
         cr, dr = self.reserve_id(collateral), self.reserve_id(debt)
-        self._user(liquidator)
-        return self._atomic(execute_liquidation, liquidator, self._user(user), cr, dr, debt_to_cover,
+        victim = self._beneficiary(user, "user")
+        return self._atomic(execute_liquidation, liquidator, victim, cr, dr, debt_to_cover,
                             bool(receive_a_token))
 
+    @external
     def flash_loan(self, receiver: str, asset: Token, amount: int, callback: FlashCallback,
                    mode: int = 0) -> int:
-        """Lend ``amount`` wei to ``receiver`` for the duration of ``callback`` (see
+        """Lend ``amount`` wei to ``receiver`` (the caller, who pays back or owes the debt) for
+        the duration of ``callback``, which runs in the receiver's call frame (see
         :func:`lending.logic.flashloan.execute_flash_loan`); returns the premium."""
+        receiver = self.authorize(receiver, "receiver")
         check_amount(amount)
         i = self.reserve_id(asset)
         if mode not in (0, 2) or type(mode) is not int:
             raise InvalidArgument(f"mode must be 0 (repay) or 2 (open variable debt), got {mode!r}")
         if not callable(callback):
             raise InvalidArgument("callback must be callable(state, asset, amount, premium)")
-        return self._atomic(execute_flash_loan, self._user(receiver), i, amount, callback, mode)
+        return self._atomic(execute_flash_loan, receiver, i, amount, callback, mode)
 
+    @external
     def mint_to_treasury(self, asset: Token) -> int:
-        """Mint the reserve's accrued treasury share as aTokens; returns wei minted."""
+        """Mint the reserve's accrued treasury share as aTokens (anyone may: Aave's
+        ``mintToTreasury`` is public); returns wei minted."""
         return self._atomic(execute_mint_to_treasury, self.reserve_id(asset))
 
     # --- views ---------------------------------------------------------------------------
@@ -353,3 +426,15 @@ class Market(Contract, Governable):
                     data = {"asset": cfgs[i].asset.key, "amount": ray_mul(scaled, debts[i])}
                     yield self.address, key[1], "lent-to", data
 
+
+
+def _require_on(state: State, address: Any, network: str, role: str) -> str:
+    """``address`` if it is an account (usable on every network) or a contract of ``network``;
+    raises UnknownAccount or WrongNetwork."""
+    state.require_address(address)
+    if state.is_contract(address):
+        home = state.contract(address).network
+        if home != network:
+            raise WrongNetwork(f"{role} {address!r} is a contract of {home!r}, not of {network!r}: "
+                               f"name an account or a contract of {network!r}")
+    return address

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from chain import ParamSpec, UnknownParameter
+from chain import InvalidArgument, ParamSpec, UnknownParameter, WrongNetwork
 from chain.fixedpoint import PERCENTAGE_FACTOR, RAY, percent_mul
 from lending.errors import InvalidReserveParams
+from lending.rates import RateStrategy
 from lending.reserve import accrue, update_rates
 from lending.types import EModeCategory, ReserveConfig
 
@@ -45,16 +46,37 @@ _STRATEGY: dict[str, tuple[int, int, str]] = {
 _RESERVE_ALL = {**_RESERVE, **_STRATEGY}
 _EMODE = {"ltv": _BPS, "liquidation_threshold": _BPS, "liquidation_bonus": (0, 2 * PERCENTAGE_FACTOR, "bps")}
 _MARKET = {"flash_premium_total": _BPS, "flash_premium_to_protocol": _BPS, "liquidation_v33": _FLAG}
+_ADMIN_FLAGS = {"flash_loan_enabled": _FLAG, "active": _FLAG}
+"""Flags an admin sets directly (``list_reserve``, ``set_reserve_config``), not governable."""
 
 
 def check_reserve(cfg: ReserveConfig) -> None:
     """Aave's collateral rules: LTV <= threshold; with a threshold, a bonus above 100% whose
-    product with the threshold stays within 100%; figures within their bounds."""
-    for name, (lo, hi, _) in _RESERVE.items():
+    product with the threshold stays within 100%; figures within their bounds, flags 0/1 or
+    bools, a :class:`lending.RateStrategy`. Raises InvalidReserveParams."""
+    for name, (lo, hi, _) in (*_RESERVE.items(), *_ADMIN_FLAGS.items()):
         value = getattr(cfg, name)
         if type(value) not in (int, bool) or not lo <= value <= hi:
             raise InvalidReserveParams(f"{cfg.asset.symbol}.{name} must be in [{lo}, {hi}], got {value!r}")
+    if not isinstance(cfg.strategy, RateStrategy):
+        raise InvalidReserveParams(f"{cfg.asset.symbol}.strategy must be a lending.RateStrategy, "
+                                   f"got {cfg.strategy!r}")
     _check_risk(f"reserve {cfg.asset.key}", cfg.ltv, cfg.liquidation_threshold, cfg.liquidation_bonus)
+
+
+def check_feed(m: Market, feed: object) -> str:
+    """``feed`` if it is the address of a price feed contract (one with ``latest()``) on the
+    market's network. Raises UnknownContract (no contract there), InvalidArgument (not a
+    feed) or WrongNetwork (a feed of another network, which no action here could read)."""
+    if not isinstance(feed, str):
+        raise InvalidArgument(f"a feed is a contract address (str), got {feed!r}")
+    contract = m.state.contract(feed)
+    if not callable(getattr(contract, "latest", None)):
+        raise InvalidArgument(f"{feed!r} is a {contract.kind} contract, not a price feed: pass a feed's address")
+    if contract.network != m.network:
+        raise WrongNetwork(f"feed {feed!r} is on {contract.network!r}, the market on {m.network!r}: "
+                           f"price the reserve with a feed of {m.network!r}")
+    return feed
 
 
 def check_emode(cat: EModeCategory) -> None:
@@ -138,8 +160,10 @@ def apply(m: Market, name: str, value: int) -> None:
         apply_reserve_changes(m, target, {field: bool(value) if flag else value})
 
 
-def apply_reserve_changes(m: Market, i: int, changes: dict[str, Any]) -> None:
-    """Accrue reserve ``i`` at its old figures, replace the settings, re-price its rates."""
+def apply_reserve_changes(m: Market, i: int, changes: dict[str, Any]) -> ReserveConfig:
+    """Accrue reserve ``i`` at its old figures, replace the settings (checked as a listing's:
+    :func:`check_reserve`, and :func:`check_feed` for a new feed), re-price its rates.
+    Returns the old configuration."""
     old = m._rcfg(i)
     if {"asset", "id"} & changes.keys():
         raise InvalidReserveParams("a reserve's asset and id cannot change")
@@ -148,8 +172,11 @@ def apply_reserve_changes(m: Market, i: int, changes: dict[str, Any]) -> None:
     except TypeError as exc:
         raise InvalidReserveParams(f"unknown reserve setting: {exc}") from None
     check_reserve(cfg)
+    if cfg.feed != old.feed:
+        check_feed(m, cfg.feed)
     now = m.state.now
     rs = accrue(m._rstate(i), old.reserve_factor, now)
     rs = update_rates(rs, cfg, m.state.balance_of(cfg.asset, m.address), 0, 0)
     m._store(("rcfg", i), cfg)
     m._put_rstate(i, rs)
+    return old

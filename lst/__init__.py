@@ -9,6 +9,11 @@ a ``chain.Feed``), chain presets, allocation policies, and the pure share math.
 The rebasing token's LEDGER balances are shares: ``state.balance_of(issuer.token, x)`` returns
 x's shares; ``issuer.balance_of(x)`` returns the rebasing balance.
 
+Every public action acts for the caller the chain vouches for (:mod:`chain.calls`): a user,
+sender or owner argument must be the caller (or, from a script, an account in its own
+transaction); a contract acts only from its own code; oracle reports, queue hooks and operator
+changes accept only the oracle, the attached queue and the parameter admin as ``msg_sender``.
+
     state = chain.State(); state.add_network("ethereum")
     weth = state.add_token("ethereum", "WETH"); ...
     lido = Issuer.deploy(state, "lido", "ethereum", native=weth, funder="dao",

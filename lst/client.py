@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from chain import Contract, InvalidArgument, State
+from chain import Contract, InvalidArgument, State, WrongNetwork
 from lst.issuer import Issuer
 
 
-def require_issuer(state: State, address: str) -> Issuer:
-    """The issuer at ``address`` (UnknownContract, or InvalidArgument if it is another kind)."""
+def require_issuer(state: State, address: str, network: str) -> Issuer:
+    """The issuer at ``address`` on ``network``, where its client is deployed (UnknownContract;
+    InvalidArgument if it is another kind; WrongNetwork if it lives elsewhere: a client holds
+    and moves the issuer's tokens, which exist on the issuer's network only)."""
     target = state.contract(address)
     if not isinstance(target, Issuer):
         raise InvalidArgument(f"{address!r} is not an issuer")
+    if target.network != network:
+        raise WrongNetwork(
+            f"the issuer {address!r} lives on {target.network!r}, not {network!r}: deploy its "
+            f"client on {target.network!r}"
+        )
     return target
 
 

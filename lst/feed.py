@@ -54,8 +54,9 @@ class RateFeed(IssuerClient):
         stETH per wstETH or SOL per mSOL; otherwise the rebasing token's 1:1 protocol rate.
         ``base`` names the token priced (default: the issuer's token symbol), ``quote`` the
         unit of the answer (default: the native token's symbol; e.g. "stETH" to chain it with a
-        stETH/ETH market feed in a ``CompositeFeed``)."""
-        target = require_issuer(state, issuer)
+        stETH/ETH market feed in a ``CompositeFeed``). The feed lives on the issuer's network
+        (WrongNetwork otherwise: a feed of another network is relayed, see ``bridge``)."""
+        target = require_issuer(state, issuer, network)
         check_decimals(decimals)
         feed = cls(
             state,

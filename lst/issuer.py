@@ -2,7 +2,7 @@
 
 Shares are the truth. The issuer's ledger token holds SHARES: ``state.balance_of(issuer.token,
 x)`` returns x's shares, exactly Lido's ``shares`` mapping, and a plain ``state.transfer`` of
-that token is Lido's ``transferShares``. Two styles, one code:
+that token is Lido's ``transferShares`` (token mechanics: :mod:`lst.token`). Two styles, one code:
 
 - ``rebasing=True`` (stETH): the facade shows the rebasing view, ``balance_of(x) =
   shares * total_pooled // total_shares`` (floor), and ``transfer(src, dst, amount)`` moves
@@ -15,6 +15,13 @@ Total pooled native = ``buffered + cl_balance + (deposited_validators - cl_valid
 (Lido V2 ``_getTotalPooledEther``). Deposited native is burned from the issuer's buffer (sent
 to the beacon deposit contract, unrecoverable on the execution side); native coming back from
 the consensus layer (``withdrawn``) and execution rewards are minted into the buffer.
+
+Who may act (:mod:`chain.calls`): every public action runs in the issuer's own call frame. A
+staker or sender is the caller the chain vouches for (``submit``, ``transfer``); a contract's
+code may pull a user's tokens with ``transfer_from`` (the approval is implicit, as the chain's
+ledger lets a contract's code move what its logic decides); oracle reports come only from the
+oracle, queue hooks only from the attached queue's code and operator changes only from the
+parameter admin, each checked against ``msg_sender``.
 """
 
 from __future__ import annotations
@@ -26,7 +33,6 @@ from attrs import evolve
 
 from chain import (
     DEAD_ADDRESS,
-    Contract,
     Governable,
     InvalidArgument,
     ParamSpec,
@@ -36,13 +42,13 @@ from chain import (
     atomic,
     check_amount,
     check_name,
+    external,
     token_node,
 )
 from lst import sharemath
 from lst.events import (
     Submitted,
     TokenRebased,
-    TransferShares,
     ValidatorsDeposited,
     ValidatorsExited,
     ValidatorsSlashed,
@@ -51,19 +57,23 @@ from lst.operators import AllocationPolicy, least_active_stake
 from lst.presets import ETHEREUM, ChainPreset
 from lst.records import ISSUER_PARAM_SPECS, Concentration, IssuerParams, Operator, Pool, Registry, SlashLog
 from lst.slashing import event_penalties
+from lst.token import ShareToken
 from lst.validation import (
     validate_deploy,
     validate_deposit,
+    validate_lock,
     validate_new_token,
+    validate_on_network,
     validate_operator,
+    validate_party,
     validate_report,
+    validate_role,
     validate_slash,
     validate_submit,
-    validate_transfer,
 )
 
 
-class Issuer(Contract, Governable):
+class Issuer(ShareToken, Governable):
     """A liquid staking issuer (see the module docstring). Deploy with :meth:`deploy`."""
 
     kind = "lst.issuer"
@@ -173,70 +183,23 @@ class Issuer(Contract, Governable):
         p = self._load("pool")
         return p.buffered + p.cl_balance + (p.deposited_validators - p.cl_validators) * self.size
 
-    def total_shares(self) -> int:
-        """Every share in existence, including the bootstrap shares at DEAD_ADDRESS."""
-        return self.state.total_supply(self.token)
+    # --- staking -----------------------------------------------------------------------
 
-    def shares_of(self, address: str) -> int:
-        """Shares of ``address`` (the ledger balance of ``self.token``)."""
-        return self.state.balance_of(self.token, address)
-
-    def get_shares_by_pooled(self, amount: int) -> int:
-        """Shares worth ``amount`` native wei, floored (Lido ``getSharesByPooledEth``)."""
-        return sharemath.shares_by_pooled(check_amount(amount), self.total_shares(), self.total_pooled())
-
-    def get_pooled_by_shares(self, shares: int) -> int:
-        """Native wei ``shares`` are worth, floored (Lido ``getPooledEthByShares``)."""
-        return sharemath.pooled_by_shares(check_amount(shares), self.total_shares(), self.total_pooled())
-
-    def get_pooled_by_shares_up(self, shares: int) -> int:
-        """As :meth:`get_pooled_by_shares`, rounded up (Lido V3 round-up twin)."""
-        return sharemath.pooled_by_shares_up(check_amount(shares), self.total_shares(), self.total_pooled())
-
-    def balance_of(self, address: str) -> int:
-        """What ``address`` holds in token units: native wei (rebasing, floored) or shares."""
-        shares = self.state.balance_of(self.token, address)
-        if not self.rebasing:
-            return shares
-        return sharemath.pooled_by_shares(shares, self.total_shares(), self.total_pooled())
-
-    def total_supply(self) -> int:
-        """Token units in existence: total pooled (rebasing) or total shares."""
-        return self.total_pooled() if self.rebasing else self.total_shares()
-
-    def to_shares(self, amount: int) -> int:
-        """Shares that ``amount`` token units move (floored conversion when rebasing)."""
-        return self.get_shares_by_pooled(amount) if self.rebasing else check_amount(amount)
-
-    def to_native(self, amount: int) -> int:
-        """Native wei ``amount`` token units are worth at the protocol rate, floored."""
-        return check_amount(amount) if self.rebasing else self.get_pooled_by_shares(amount)
-
-    def st_per_token(self) -> int:
-        """Native wei per whole share (Lido ``stEthPerToken``: ``getPooledEthByShares(1e18)``)."""
-        return self.get_pooled_by_shares(self.unit)
-
-    def tokens_per_st(self) -> int:
-        """Shares per whole native unit (Lido ``tokensPerStEth``)."""
-        return self.get_shares_by_pooled(self.unit)
-
-    def share_rate(self) -> int:
-        """Native wei per share in ray, floored (the withdrawal queue's rate unit)."""
-        return sharemath.share_rate(self.total_shares(), self.total_pooled())
-
-    # --- token actions -----------------------------------------------------------------
-
+    @external
     @atomic
     def submit(self, user: str, amount: int) -> int:
-        """Stake ``amount`` native wei from ``user``; mints ``amount*S//T`` shares (floor).
+        """Stake ``amount`` native wei of ``user`` (the caller); mints ``amount*S//T`` shares (floor).
 
-        Emits Submitted (and ledger Transfers). Raises ZeroDeposit (0, or 0 shares),
-        StakingPaused, StakeLimitExceeded, InsufficientBalance, UnknownAccount, InvalidAmount.
+        Emits Submitted (and ledger Transfers). Raises NotTheCaller (``user`` is not the caller,
+        or is a contract called from outside its code), InvalidArgument (the issuer itself),
+        ZeroDeposit (0, or 0 shares), StakingPaused, StakeLimitExceeded, InsufficientBalance,
+        UnknownAccount, InvalidAmount.
         """
+        validate_party(self, user, "user")
         total = self.total_pooled()
         shares = sharemath.shares_by_pooled(amount, self.total_shares(), total) if type(amount) is int else 0
         validate_submit(
-            self.state, user, amount, shares, total, self.params(), self.state.balance_of(self.native, user)
+            self.address, user, amount, shares, total, self.params(), self.state.balance_of(self.native, user)
         )
         pool = self._load("pool")
         self.state.transfer(self.native, user, self.address, amount)
@@ -245,36 +208,18 @@ class Issuer(Contract, Governable):
         self.state.emit(Submitted(self.address, user, amount, shares))
         return shares
 
-    def transfer(self, src: str, dst: str, amount: int) -> int:
-        """Move ``amount`` token units; returns the shares moved.
-
-        Rebasing: ``amount*S//T`` shares (floor), so ``dst`` may see 1-2 wei less than
-        ``amount`` (Lido ``StETH.transfer``). Emits TransferShares and a ledger Transfer (shares).
-        Raises InvalidAmount, UnknownAccount, StakingPaused, InsufficientBalance.
-        """
-        shares = self.to_shares(amount)
-        self._move_shares(src, dst, shares, amount)
-        return shares
-
-    def transfer_shares(self, src: str, dst: str, shares: int) -> int:
-        """Move exactly ``shares``; returns their value in token units (Lido ``transferShares``)."""
-        amount = self.get_pooled_by_shares(shares) if self.rebasing else check_amount(shares)
-        self._move_shares(src, dst, shares, amount)
-        return amount
-
-    def _move_shares(self, src: str, dst: str, shares: int, amount: int) -> None:
-        validate_transfer(
-            self.state, src, dst, shares, self.shares_of(src) if isinstance(src, str) else 0, self.params()
-        )
-        self.state.transfer(self.token, src, dst, shares)
-        self.state.emit(TransferShares(self.address, src, dst, amount, shares))
-
     # --- operators and deposits --------------------------------------------------------
 
-    def add_operator(self, name: str, reward_address: str) -> int:
-        """Register a node operator paid at ``reward_address``; returns its id."""
+    @external
+    def add_operator(self, name: str, reward_address: str, caller: str | None = None) -> int:
+        """Register a node operator paid at ``reward_address`` (an account or a contract of the
+        issuer's network); returns its id. Only the parameter admin may, once one is set
+        (``caller``, when given, is checked against the chain's caller).
+
+        Raises Unauthorized, InvalidArgument, UnknownAccount, WrongNetwork."""
+        validate_role(self, self.param_admin(), caller, "admin", "add operators")
         check_name(name, "operator name")
-        self.state.require_address(reward_address)
+        validate_on_network(self.state, reward_address, self.network, "reward address")
         registry = self._load("registry")
         op = Operator(registry.count, name, reward_address)
         self._store(("operator", op.id), op)
@@ -289,6 +234,7 @@ class Issuer(Contract, Governable):
         queue = self.pool().queue
         return self.state.contract(queue).queue_state().pending if queue else 0  # type: ignore[attr-defined]
 
+    @external
     @atomic
     def deposit(self, count: int | None = None) -> int:
         """Fund ``count`` validators (default: as many as the free buffer allows) and allocate
@@ -321,6 +267,7 @@ class Issuer(Contract, Governable):
 
     # --- oracle report -----------------------------------------------------------------
 
+    @external
     @atomic
     def report(
         self,
@@ -340,15 +287,16 @@ class Issuer(Contract, Governable):
         pre-report CL balance, LIP-12) minted as shares, computed on the PRE-report totals;
         then the withdrawal queue finalizes at the post-report rate.
 
-        Returns and emits TokenRebased. Raises Unauthorized, InvalidAmount, ReportOutOfBounds;
-        nothing is written on error.
+        Only the oracle may report when one is set: the chain's caller (``msg_sender``), or
+        ``caller`` when given, checked against it (an account outside every frame acts in its
+        own transaction). Returns and emits TokenRebased. Raises Unauthorized (NotTheCaller),
+        InvalidAmount, ReportOutOfBounds; nothing is written on error.
         """
+        validate_role(self, self.oracle, caller, "oracle", "report")
         pool, params, now = self.pool(), self.params(), self.state.now
         seen = pool.deposited_validators if cl_validators is None else cl_validators
         elapsed = now - pool.last_report_time
-        pre_cl = validate_report(
-            pool, params, caller, self.oracle, cl_balance, seen, withdrawn, el_rewards, elapsed, self.size
-        )
+        pre_cl = validate_report(pool, params, cl_balance, seen, withdrawn, el_rewards, elapsed, self.size)
         pre_total, pre_shares = self.total_pooled(), self.total_shares()
         inflow = withdrawn + el_rewards
         if inflow:
@@ -396,6 +344,7 @@ class Issuer(Contract, Governable):
 
     # --- slashing ----------------------------------------------------------------------
 
+    @external
     @atomic
     def slash(
         self, operators: int | Sequence[int], *, count: int | None = None, external_slashed: int = 0
@@ -410,6 +359,7 @@ class Issuer(Contract, Governable):
         balance is the ``network_stake`` parameter. Both penalties apply at once (on Ethereum
         the correlation penalty lands halfway through the window). The loss comes off the CL
         balance, so every share loses value in the same proportion: no fee, no holder touched.
+        A consensus-layer event a scenario injects, not any party's action: anyone may.
         Emits ValidatorsSlashed per operator. Raises UnknownOperator, InvalidArgument, InvalidAmount.
         """
         ids = validate_slash(operators, self._load("registry").count, count, external_slashed)
@@ -449,28 +399,44 @@ class Issuer(Contract, Governable):
 
     # --- queue hooks -------------------------------------------------------------------
 
+    @external
     def attach_queue(self, queue: str) -> None:
-        """Register the withdrawal queue (once; called by ``WithdrawalQueue.deploy``)."""
+        """Register the withdrawal queue, once, from the queue's own code (its deploy does).
+        Raises InvalidArgument (a queue is attached already), Unauthorized."""
         pool = self.pool()
         if pool.queue is not None:
             raise InvalidArgument(f"{self.address} already has the queue {pool.queue!r}")
+        if self.msg_sender != queue or not self.state.is_contract(queue):
+            raise Unauthorized(
+                f"{self.msg_sender!r} may not attach {queue!r}: a queue attaches itself from its own code"
+            )
         self._store("pool", evolve(pool, queue=queue))
 
+    @external
+    @atomic
     def lock_for_withdrawal(self, queue: str, paid: int, shares: int) -> None:
         """Move ``paid`` buffered native to the queue and burn the ``shares`` it holds
-        (Lido ``_withdrawalQueue.finalize`` + ``_burnShares``). Only the attached queue may."""
+        (Lido ``_withdrawalQueue.finalize`` + ``_burnShares``). Only the attached queue's code
+        may (``msg_sender``); every check comes before any write.
+        Raises Unauthorized, InvalidAmount, InsufficientBuffer, InsufficientBalance."""
         pool = self.pool()
-        if queue != pool.queue:
-            raise Unauthorized(f"only the withdrawal queue {pool.queue!r} may lock native")
+        if pool.queue is None or queue != pool.queue or self.msg_sender != queue:
+            raise Unauthorized(
+                f"{self.msg_sender!r} may not lock native for {queue!r}: only the withdrawal queue "
+                f"{pool.queue!r} may, from its own code (finalize)"
+            )
+        validate_lock(pool, paid, shares, self.shares_of(queue))
         self.state.transfer(self.native, self.address, queue, paid)
         self.state.burn(self.token, queue, shares)
         self._store("pool", evolve(pool, buffered=pool.buffered - paid))
 
     # --- operators: exits and concentration --------------------------------------------
 
+    @external
     def exit_validators(self, operator_id: int, count: int) -> None:
         """Mark ``count`` active validators of an operator as exited (their native comes back
         through a later report's ``withdrawn``); they stop counting as stake and fee weight.
+        A consensus-layer event a scenario injects: anyone may.
         Emits ValidatorsExited. Raises UnknownOperator, InvalidAmount, InvalidArgument."""
         op = self.operator(operator_id)
         if check_amount(count, "count", positive=True) > op.active:

@@ -9,6 +9,11 @@ can pay, at ``min(rate at request, rate at finalization)``: the request's own ra
 The native is locked in the queue and the shares are burned; ``claim`` pays exactly that.
 Lido finalizes in batches sharing one rate; here each request is its own batch, so the native
 locked equals the sum of the claims, to the wei.
+
+Who may act (:mod:`chain.calls`): a request locks the caller's own tokens (the queue pulls
+them from its code); a claim is the owner's and pays an account or a contract whose books do
+not depend on it; ``finalize`` pays only at the protocol rate, so anyone may call it, and the
+issuer's hooks accept only this queue's code.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ from typing import Any
 
 from attrs import evolve
 
-from chain import State, atomic, check_amount
+from chain import InvalidArgument, State, atomic, check_amount, external
 from chain.fixedpoint import ray_div_floor, ray_mul_floor
 from lst.client import IssuerClient, require_issuer
 from lst.errors import UnknownRequest
 from lst.events import WithdrawalClaimed, WithdrawalFinalized, WithdrawalRequested
 from lst.records import Queue, Request
-from lst.validation import validate_claim, validate_request
+from lst.validation import validate_claim, validate_party, validate_recipient, validate_request
+from lst.wrapper import Wrapper
 
 MIN_WITHDRAWAL = 100
 """Lido ``MIN_STETH_WITHDRAWAL_AMOUNT`` = 100 wei."""
@@ -57,9 +63,11 @@ class WithdrawalQueue(IssuerClient):
         min_amount: int = MIN_WITHDRAWAL,
         max_amount: int | None = None,
     ) -> WithdrawalQueue:
-        """Deploy the queue of ``issuer`` and attach it. ``finalization_delay`` defaults to the
-        preset's unbonding time; ``max_amount`` to 1000 whole tokens."""
-        target = require_issuer(state, issuer)
+        """Deploy the queue of ``issuer`` (on ``network``) and attach it. ``finalization_delay``
+        defaults to the preset's unbonding time (validators must exit first); ``max_amount`` to
+        1000 whole tokens (Lido ``MAX_STETH_WITHDRAWAL_AMOUNT``).
+        Raises WrongNetwork, InvalidArgument, UnknownContract, InvalidAmount."""
+        target = require_issuer(state, issuer, network)
         delay = target.preset.unbonding_seconds if finalization_delay is None else finalization_delay
         check_amount(delay, "finalization_delay")
         check_amount(min_amount, "min_amount")
@@ -72,9 +80,14 @@ class WithdrawalQueue(IssuerClient):
             queue = cls(state, address, network, issuer=issuer, min_amount=min_amount, max_amount=top)
             state.register_contract(queue)
             queue._store("queue", Queue(finalization_delay=delay))
-            target.attach_queue(address)
+            queue._attach()
             state.depend(address, issuer, "redeems-at")
         return queue
+
+    @external
+    def _attach(self) -> None:
+        """Attach this queue to its issuer from the queue's own code (the issuer checks it)."""
+        self.issuer.attach_queue(self.address)
 
     def queue_state(self) -> Queue:
         """The counters record (last id, last finalized, locked, pending)."""
@@ -92,29 +105,33 @@ class WithdrawalQueue(IssuerClient):
 
     # --- request -----------------------------------------------------------------------
 
+    @external
     @atomic
     def request_withdrawal(self, owner: str, amount: int) -> int:
-        """Lock ``amount`` token units of ``owner`` (rebasing: stETH wei; otherwise shares);
-        returns the new request id. Its value at request time is ``to_native(amount)``.
+        """Lock ``amount`` token units of ``owner`` (the caller; rebasing: stETH wei; otherwise
+        shares); returns the new request id. Its value at request time is ``to_native(amount)``.
 
-        Emits WithdrawalRequested. Raises InvalidAmount, UnknownAccount, StakingPaused,
-        RequestTooSmall, RequestTooLarge, InsufficientBalance.
+        Emits WithdrawalRequested. Raises NotTheCaller, InvalidAmount, UnknownAccount,
+        StakingPaused, RequestTooSmall, RequestTooLarge, InsufficientBalance.
         """
+        validate_party(self, owner, "owner")
         issuer = self.issuer
         check_amount(amount, "request amount")
         shares, value = issuer.to_shares(amount), issuer.to_native(amount)
         validate_request(
-            self.state,
             owner,
             amount,
             value,
             shares,
-            issuer.shares_of(owner) if isinstance(owner, str) else 0,
+            issuer.shares_of(owner),
             self.min_amount,
             self.max_amount,
             issuer.params(),
         )
-        issuer.transfer_shares(owner, self.address, shares)
+        issuer.transfer_shares_from(owner, self.address, shares)
+        return self._record(owner, value, shares)
+
+    def _record(self, owner: str, value: int, shares: int) -> int:
         q = self.queue_state()
         rid = q.last_id + 1
         self._store(("request", rid), Request(rid, owner, value, shares, self.state.now))
@@ -122,19 +139,38 @@ class WithdrawalQueue(IssuerClient):
         self.state.emit(WithdrawalRequested(self.address, rid, owner, value, shares))
         return rid
 
+    @external
     @atomic
     def request_withdrawal_wrapped(self, owner: str, wrapped: int, wrapper: str) -> int:
-        """Unwrap ``wrapped`` through ``wrapper`` and request the rebasing amount (Lido
-        ``requestWithdrawalsWstETH``); returns the request id."""
-        amount = self.state.contract(wrapper).unwrap(owner, wrapped)  # type: ignore[attr-defined]
-        return self.request_withdrawal(owner, amount)
+        """Take ``wrapped`` wrapped tokens of ``owner`` (the caller), unwrap them at ``wrapper``
+        (the wrapper of this queue's issuer) and request the rebasing amount for ``owner``
+        (Lido ``requestWithdrawalsWstETH``); returns the request id. Every check runs first.
+
+        Raises as :meth:`request_withdrawal`, and InvalidArgument for another wrapper."""
+        validate_party(self, owner, "owner")
+        w = self.state.contract(wrapper)
+        if not isinstance(w, Wrapper) or w.issuer_address != self.issuer_address:
+            raise InvalidArgument(f"{wrapper!r} is not the wrapper of {self.issuer_address!r}")
+        check_amount(wrapped, "request amount")
+        issuer = self.issuer
+        value = issuer.get_pooled_by_shares(wrapped)  # what unwrap pays (floor)
+        held = self.state.balance_of(w.token, owner)
+        validate_request(
+            owner, wrapped, value, wrapped, held, self.min_amount, self.max_amount, issuer.params()
+        )
+        before = issuer.shares_of(self.address)
+        self.state.transfer(w.token, owner, self.address, wrapped)
+        w.unwrap(self.address, wrapped)
+        return self._record(owner, value, issuer.shares_of(self.address) - before)
 
     # --- finalize ----------------------------------------------------------------------
 
+    @external
     @atomic
     def finalize(self, max_count: int | None = None) -> int:
         """Finalize requests in order while each is past the delay and the issuer's buffer
-        covers it, at most ``max_count``; returns how many. Emits WithdrawalFinalized each."""
+        covers it, at most ``max_count``; returns how many. Emits WithdrawalFinalized each.
+        Anyone may: it pays only at ``min(request rate, current rate)``."""
         if max_count is not None:
             check_amount(max_count, "max_count")
         issuer, now = self.issuer, self.state.now
@@ -158,13 +194,17 @@ class WithdrawalQueue(IssuerClient):
 
     # --- claim -------------------------------------------------------------------------
 
+    @external
     @atomic
     def claim(self, caller: str, request_id: int, recipient: str | None = None) -> int:
-        """Pay a finalized request to ``recipient`` (default the owner); returns the native
-        wei paid. Emits WithdrawalClaimed. Raises UnknownRequest, NotRequestOwner,
-        RequestAlreadyClaimed, RequestNotFinalized, UnknownAccount."""
-        self.state.require_address(caller)
-        to = caller if recipient is None else self.state.require_address(recipient)
+        """Pay a finalized request of ``caller`` (the chain's caller) to ``recipient`` (default
+        the owner: any address of this network but the queue and its issuer, whose books would
+        not count the native); returns the native wei paid. Emits WithdrawalClaimed. Raises
+        NotTheCaller, UnknownRequest, NotRequestOwner, RequestAlreadyClaimed,
+        RequestNotFinalized, UnknownAccount, WrongNetwork, InvalidArgument."""
+        validate_party(self, caller, "owner")
+        to = caller if recipient is None else recipient
+        validate_recipient(self.state, to, self.network, (self.address, self.issuer_address))
         q = self.queue_state()
         req = validate_claim(self._find(request_id), request_id, caller, q.last_finalized)
         self._store(("request", req.id), evolve(req, claimed=True))

@@ -14,6 +14,9 @@ From marinade-finance/liquid-staking-program
 
 LP shares are records of this contract; ``add_liquidity`` mints ``native * supply // value``
 (1:1 at first) where value = native held + protocol value of the LST held.
+
+Every action is its caller's (:mod:`chain.calls`): the seller or provider must be the caller,
+and the pool moves their tokens from its own code.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from typing import Any
 
 from attrs import evolve
 
-from chain import InsufficientBalance, InvalidArgument, State, atomic, check_amount, check_bps
+from chain import InsufficientBalance, InvalidArgument, State, atomic, check_amount, check_bps, external
 from chain.fixedpoint import percent_mul_floor
 from lst.client import IssuerClient, require_issuer
 from lst.errors import InsufficientLiquidity, SlippageExceeded, ZeroDeposit
 from lst.events import LiquidityChanged, LiquidUnstaked
 from lst.records import LpBalance, LpSupply, UnstakeParams
+from lst.validation import validate_on_network, validate_party
 
 
 def linear_fee(left: int, min_fee_bps: int, max_fee_bps: int, target: int) -> int:
@@ -73,8 +77,9 @@ class UnstakePool(IssuerClient):
         treasury_cut_bps: int = 2500,
     ) -> UnstakePool:
         """Deploy a pool for ``issuer``'s token; Marinade's defaults are 0.3% to 3% and a 25%
-        treasury cut. Raises InvalidArgument (min fee above max, zero target), InvalidAmount."""
-        require_issuer(state, issuer)
+        treasury cut. Raises InvalidArgument (min fee above max, zero target, the issuer as
+        treasury), InvalidAmount, WrongNetwork (the issuer or treasury on another network)."""
+        require_issuer(state, issuer, network)
         check_bps(min_fee_bps, "min_fee_bps")
         check_bps(max_fee_bps, "max_fee_bps")
         check_bps(treasury_cut_bps, "treasury_cut_bps")
@@ -82,7 +87,11 @@ class UnstakePool(IssuerClient):
             raise InvalidArgument(f"min_fee_bps {min_fee_bps} exceeds max_fee_bps {max_fee_bps}")
         check_amount(liquidity_target, "liquidity_target", positive=True)
         if treasury is not None:
-            state.require_address(treasury)
+            validate_on_network(state, treasury, network, "treasury")
+            if treasury == issuer:
+                raise InvalidArgument(
+                    f"the issuer {issuer!r} cannot take the treasury cut: it refuses its own token"
+                )
         with state.atomic():
             pool = cls(
                 state, address, network, issuer=issuer, treasury=treasury, treasury_cut_bps=treasury_cut_bps
@@ -114,17 +123,18 @@ class UnstakePool(IssuerClient):
             return params.max_fee_bps
         return linear_fee(available - value, params.min_fee_bps, params.max_fee_bps, params.liquidity_target)
 
+    @external
     @atomic
     def liquid_unstake(self, user: str, amount: int, min_out: int = 0) -> int:
-        """Sell ``amount`` token units of ``user`` for native now; returns the wei paid.
+        """Sell ``amount`` token units of ``user`` (the caller) for native now; returns the wei paid.
 
-        Emits LiquidUnstaked. Raises ZeroDeposit, InvalidAmount, InsufficientLiquidity,
-        SlippageExceeded, InsufficientBalance, StakingPaused, UnknownAccount.
+        Emits LiquidUnstaked. Raises NotTheCaller, ZeroDeposit, InvalidAmount,
+        InsufficientLiquidity, SlippageExceeded, InsufficientBalance, StakingPaused, UnknownAccount.
         """
+        validate_party(self, user, "user")
         if check_amount(amount, "amount") == 0:
             raise ZeroDeposit("cannot unstake 0")
         check_amount(min_out, "min_out")
-        self.state.require_address(user)
         issuer = self.issuer
         bps = self.fee_bps(amount)
         fee = percent_mul_floor(amount, bps)
@@ -136,19 +146,22 @@ class UnstakePool(IssuerClient):
         if issuer.balance_of(user) < amount:
             raise InsufficientBalance(f"{user} holds {issuer.balance_of(user)} and cannot sell {amount}")
         cut = percent_mul_floor(fee, self.treasury_cut_bps) if self.treasury is not None else 0
-        issuer.transfer(user, self.address, amount - cut)
+        issuer.transfer_from(user, self.address, amount - cut)
         if cut:
-            issuer.transfer(user, self.treasury, cut)  # type: ignore[arg-type]
+            issuer.transfer_from(user, self.treasury, cut)  # type: ignore[arg-type]
         self.state.transfer(issuer.native, self.address, user, paid)
         self.state.emit(LiquidUnstaked(self.address, user, amount, paid, bps))
         return paid
 
+    @external
     @atomic
     def add_liquidity(self, provider: str, amount: int) -> int:
-        """Add ``amount`` native wei; returns the pool shares minted (floor). Emits LiquidityChanged."""
+        """Add ``amount`` native wei of ``provider`` (the caller); returns the pool shares minted
+        (floor). Emits LiquidityChanged. Raises NotTheCaller, ZeroDeposit, InvalidAmount,
+        InsufficientBalance, UnknownAccount."""
+        validate_party(self, provider, "provider")
         if check_amount(amount, "amount") == 0:
             raise ZeroDeposit("cannot add 0 liquidity")
-        self.state.require_address(provider)
         supply: LpSupply = self._load("lp")
         value = self.value()
         lp = amount if supply.lp == 0 or value == 0 else amount * supply.lp // value
@@ -160,13 +173,15 @@ class UnstakePool(IssuerClient):
         self.state.emit(LiquidityChanged(self.address, provider, lp, amount, 0))
         return lp
 
+    @external
     @atomic
     def remove_liquidity(self, provider: str, lp: int) -> tuple[int, int]:
-        """Burn ``lp`` pool shares; pay the provider its part of the native and of the shares
-        held (both floored). Returns ``(native wei, shares)``. Emits LiquidityChanged."""
+        """Burn ``lp`` pool shares of ``provider`` (the caller); pay it its part of the native
+        and of the shares held (both floored). Returns ``(native wei, shares)``. Emits
+        LiquidityChanged. Raises NotTheCaller, ZeroDeposit, InvalidAmount, InsufficientBalance."""
+        validate_party(self, provider, "provider")
         if check_amount(lp, "lp") == 0:
             raise ZeroDeposit("cannot remove 0 pool shares")
-        self.state.require_address(provider)
         held = self.lp_of(provider)
         if held < lp:
             raise InsufficientBalance(f"{provider} holds {held} pool shares, not {lp}")

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from chain import InsufficientBalance, InvalidArgument, Unauthorized, check_amount, check_name
+from chain import (
+    InsufficientBalance,
+    InvalidArgument,
+    Unauthorized,
+    WrongNetwork,
+    check_amount,
+    check_name,
+)
 from lst import sharemath
 from lst.errors import (
     InsufficientBuffer,
@@ -28,7 +35,42 @@ from lst.errors import (
 from lst.records import IssuerParams, Pool, Request
 
 if TYPE_CHECKING:
-    from chain import State
+    from chain import Contract, State
+
+
+def validate_party(contract: Contract, who: Any, role: str) -> str:
+    """``who`` as the acting party of ``contract``'s public action: a known address that the
+    chain vouches for (the caller, or an account acting in its own transaction outside every
+    frame; :meth:`chain.Contract.authorize`). Raises UnknownAccount, NotTheCaller."""
+    contract.state.require_address(who)
+    return contract.authorize(who, role)
+
+
+def validate_role(contract: Contract, expected: str | None, caller: Any, role: str, action: str) -> None:
+    """A ``caller`` argument, when given, must be the party the chain vouches for
+    (:func:`validate_party`); unless ``expected`` is None (anyone may), that party
+    (``contract.msg_sender`` without the argument) must be ``expected``.
+    Raises Unauthorized (NotTheCaller for a false claimed identity)."""
+    who = contract.msg_sender if caller is None else validate_party(contract, caller, role)
+    if expected is not None and who != expected:
+        raise Unauthorized(
+            f"{who!r} may not {action} on {contract.address!r}: only the {role} {expected!r} may; "
+            f"call from {expected!r}'s own code or transaction (state.tx({expected!r}))"
+        )
+
+
+def validate_on_network(state: State, address: Any, network: str, role: str) -> str:
+    """``address`` must be known and, if it is a contract, live on ``network`` (an account
+    exists on every network). Raises UnknownAccount, WrongNetwork."""
+    state.require_address(address)
+    if state.is_contract(address):
+        home = state.contract(address).network
+        if home != network:
+            raise WrongNetwork(
+                f"{role} {address!r} is a contract on {home!r}, not {network!r}: it cannot hold "
+                f"tokens of {network!r}; use an account or a contract of {network!r}"
+            )
+    return address
 
 
 def validate_new_token(state: State, network: str, symbol: Any) -> str:
@@ -52,8 +94,10 @@ def validate_deploy(
     """An issuer needs a native token of its network, known accounts, a positive bootstrap
     the funder holds, and a callable allocation policy."""
     state.require_token(native, network)
-    for who in (funder, treasury) + ((oracle,) if oracle is not None else ()):
-        state.require_address(who)
+    state.require_address(funder)
+    validate_on_network(state, treasury, network, "treasury")
+    if oracle is not None:
+        validate_on_network(state, oracle, network, "oracle")
     if check_amount(bootstrap, "bootstrap") == 0:
         raise ZeroDeposit("the bootstrap deposit must be positive (Lido requires a non-zero balance)")
     if state.balance_of(native, funder) < bootstrap:
@@ -69,10 +113,12 @@ def validate_not_paused(params: IssuerParams) -> None:
 
 
 def validate_submit(
-    state: State, user: str, amount: Any, shares: int, total_pooled: int, params: IssuerParams, balance: int
+    issuer: str, user: str, amount: Any, shares: int, total_pooled: int, params: IssuerParams, balance: int
 ) -> None:
-    """A submit needs a positive amount that mints at least one share, within the stake limit."""
-    state.require_address(user)
+    """A submit needs a staker other than the issuer itself (its own native would be counted
+    twice) and a positive amount that mints at least one share, within the stake limit."""
+    if user == issuer:
+        raise InvalidArgument(f"the issuer {issuer!r} cannot stake into itself: submit from an account")
     if check_amount(amount, "submit amount") == 0:
         raise ZeroDeposit("cannot submit 0: pass a positive amount of native wei")
     validate_not_paused(params)
@@ -87,10 +133,17 @@ def validate_submit(
         raise InsufficientBalance(f"{user} holds {balance} native wei and cannot submit {amount}")
 
 
-def validate_transfer(state: State, src: str, dst: str, shares: int, held: int, params: IssuerParams) -> None:
-    """A share transfer needs known accounts, an unpaused issuer and enough shares."""
+def validate_transfer(
+    state: State, issuer: str, src: str, dst: str, shares: int, held: int, params: IssuerParams
+) -> None:
+    """A share transfer needs known accounts, a recipient other than the issuer (Lido
+    ``TRANSFER_TO_STETH_CONTRACT``), an unpaused issuer and enough shares."""
     state.require_address(src)
     state.require_address(dst)
+    if dst == issuer:
+        raise InvalidArgument(
+            f"cannot transfer to the issuer {issuer!r} itself (Lido: TRANSFER_TO_STETH_CONTRACT)"
+        )
     validate_not_paused(params)
     if held < shares:
         raise InsufficientBalance(f"{src} holds {held} shares and cannot move {shares}")
@@ -108,6 +161,16 @@ def validate_deposit(pool: Pool, operators: int, count: int, size: int, reserved
         )
 
 
+def validate_lock(pool: Pool, paid: Any, shares: Any, held: int) -> None:
+    """Locking for the queue needs ints, ``paid`` within the buffer and ``shares`` the queue holds."""
+    check_amount(paid, "paid")
+    check_amount(shares, "shares")
+    if paid > pool.buffered:
+        raise InsufficientBuffer(f"cannot lock {paid} wei for withdrawals: the buffer holds {pool.buffered}")
+    if shares > held:
+        raise InsufficientBalance(f"the queue holds {held} shares and cannot burn {shares}")
+
+
 def validate_operator(operator_id: Any, count: int) -> int:
     """An operator id must be an int in [0, count)."""
     if type(operator_id) is not int or not 0 <= operator_id < count:
@@ -118,8 +181,6 @@ def validate_operator(operator_id: Any, count: int) -> int:
 def validate_report(
     pool: Pool,
     params: IssuerParams,
-    caller: str | None,
-    oracle: str | None,
     cl_balance: Any,
     cl_validators: Any,
     withdrawn: Any,
@@ -127,14 +188,12 @@ def validate_report(
     elapsed: int,
     size: int,
 ) -> int:
-    """An oracle report: from the oracle, ints, a validator count between the last reported
-    and the deposited, and a CL change within the sanity bounds (Lido
-    ``OracleReportSanityChecker``: one-off decrease and annual increase, in bps).
+    """An oracle report (its sender checked by :func:`validate_role`): ints, a validator
+    count between the last reported and the deposited, and a CL change within the sanity
+    bounds (Lido ``OracleReportSanityChecker``: one-off decrease and annual increase, in bps).
 
     Returns the pre-report CL balance the bounds were checked against (the last reported
     balance plus ``size`` per newly seen validator)."""
-    if oracle is not None and caller != oracle:
-        raise Unauthorized(f"{caller!r} may not report: only the oracle {oracle!r} may")
     for value, what in (
         (cl_balance, "cl_balance"),
         (cl_validators, "cl_validators"),
@@ -180,7 +239,6 @@ def validate_slash(operator_ids: Any, registry_count: int, count: Any, external:
 
 
 def validate_request(
-    state: State,
     owner: str,
     amount: Any,
     value: int,
@@ -191,8 +249,8 @@ def validate_request(
     params: IssuerParams,
 ) -> None:
     """A withdrawal request of ``value`` native wei must lie in [minimum, maximum]
-    (Lido ``MIN_STETH_WITHDRAWAL_AMOUNT``, ``MAX_STETH_WITHDRAWAL_AMOUNT``)."""
-    state.require_address(owner)
+    (Lido ``MIN_STETH_WITHDRAWAL_AMOUNT``, ``MAX_STETH_WITHDRAWAL_AMOUNT``); the owner (already
+    checked by :func:`validate_party`) must hold the ``shares`` it locks."""
     check_amount(amount, "request amount")
     validate_not_paused(params)
     if value < minimum:
@@ -201,6 +259,17 @@ def validate_request(
         raise RequestTooLarge(f"a request of {value} wei is above the maximum {maximum}: split it")
     if held < shares:
         raise InsufficientBalance(f"{owner} holds {held} shares and cannot lock {shares}")
+
+
+def validate_recipient(state: State, recipient: Any, network: str, books: Sequence[str]) -> str:
+    """A payout's recipient: known, on ``network``, and none of ``books`` (contracts whose
+    accounting would not see native arriving, so their books would stop adding up)."""
+    validate_on_network(state, recipient, network, "recipient")
+    if recipient in books:
+        raise InvalidArgument(
+            f"cannot pay {recipient!r}: its books would not count the native; pay an account instead"
+        )
+    return recipient
 
 
 def validate_claim(request: Request | None, request_id: Any, caller: str, last_finalized: int) -> Request:

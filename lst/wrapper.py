@@ -5,6 +5,10 @@ wrapped tokens; ``unwrap`` burns wrapped tokens and sends ``getPooledEthByShares
 rebasing token back, which moves ``floor(floor(w*T/S)*S/T) <= w`` shares: the wrapper keeps the
 rounding dust, so its shares are never fewer than the wrapped supply (lidofinance/lido-dao
 ``contracts/0.6.12/WstETH.sol``).
+
+``wrap`` and ``unwrap`` act for their caller (:mod:`chain.calls`): the wrapper pulls the
+caller's rebasing tokens from its own code (``Issuer.transfer_from``), so a contract's address,
+the wrapper's included, cannot wrap what it does not send.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from chain import InvalidArgument, State, Token, atomic, check_amount, token_node
+from chain import InvalidArgument, State, Token, atomic, check_amount, external, token_node
 from lst.client import IssuerClient, require_issuer
-from lst.errors import WrongToken, ZeroDeposit
-from lst.validation import validate_new_token
+from lst.errors import ZeroDeposit
+from lst.validation import validate_new_token, validate_party
 
 
 class Wrapper(IssuerClient):
@@ -32,12 +36,11 @@ class Wrapper(IssuerClient):
     def deploy(
         cls, state: State, address: str, network: str, *, issuer: str, symbol: str = "wstETH"
     ) -> Wrapper:
-        """Deploy the wrapper of the rebasing issuer at ``issuer`` with a new ledger token."""
-        target = require_issuer(state, issuer)
+        """Deploy the wrapper of the rebasing issuer at ``issuer`` (on ``network``) with a new
+        ledger token. Raises WrongNetwork, InvalidArgument, UnknownContract, WrongToken."""
+        target = require_issuer(state, issuer, network)
         if not target.rebasing:
             raise InvalidArgument(f"{issuer!r} is not a rebasing issuer: wrap only a rebasing token")
-        if target.network != network:
-            raise WrongToken(f"the issuer lives on {target.network!r}, not {network!r}")
         validate_new_token(state, network, symbol)
         with state.atomic():
             token = state.add_token(network, symbol, target.token.decimals)
@@ -47,26 +50,34 @@ class Wrapper(IssuerClient):
             state.depend(address, issuer, "redeems-at")
         return wrapper
 
+    @external
     @atomic
     def wrap(self, user: str, amount: int) -> int:
-        """Lock ``amount`` rebasing units of ``user``; mint and return ``amount*S//T`` wrapped.
+        """Lock ``amount`` rebasing units of ``user`` (the caller); mint and return
+        ``amount*S//T`` wrapped.
 
-        Raises ZeroDeposit (0), InvalidAmount, UnknownAccount, StakingPaused, InsufficientBalance.
+        Raises NotTheCaller, ZeroDeposit (0), InvalidAmount, UnknownAccount, StakingPaused,
+        InsufficientBalance.
         """
+        validate_party(self, user, "user")
         if check_amount(amount, "wrap amount") == 0:
             raise ZeroDeposit("cannot wrap 0 (wstETH: can't wrap zero stETH)")
         issuer = self.issuer
         wrapped = issuer.get_shares_by_pooled(amount)
-        issuer.transfer(user, self.address, amount)
+        issuer.transfer_from(user, self.address, amount)
         self.state.mint(self.token, user, wrapped)
         return wrapped
 
+    @external
     @atomic
     def unwrap(self, user: str, wrapped: int) -> int:
-        """Burn ``wrapped`` of ``user``; send back and return ``wrapped*T//S`` rebasing units.
+        """Burn ``wrapped`` of ``user`` (the caller); send back and return ``wrapped*T//S``
+        rebasing units.
 
-        Raises ZeroDeposit (0), InvalidAmount, UnknownAccount, StakingPaused, InsufficientBalance.
+        Raises NotTheCaller, ZeroDeposit (0), InvalidAmount, UnknownAccount, StakingPaused,
+        InsufficientBalance.
         """
+        validate_party(self, user, "user")
         if check_amount(wrapped, "unwrap amount") == 0:
             raise ZeroDeposit("cannot unwrap 0 (wstETH: zero amount unwrap not allowed)")
         issuer = self.issuer

@@ -28,6 +28,11 @@ class ScenarioError(CompositionError, InputError):
 
     code = "BAD_SCENARIO"
 
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        """The dotted scenario key at fault, when known (to point at its line in the file)."""
+
 
 class StrategyFailed(CompositionError, Revert):
     """A strategy transaction reverted (e.g. the pool cannot absorb the trade)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -20,7 +21,7 @@ def test_readme_opens_with_the_two_commands():
 def test_python_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     for block in blocks:
-        code = block.replace('end="2022-07-31"', 'end="2022-05-31"')
+        code = textwrap.dedent(block).replace('end="2022-07-31"', 'end="2022-05-31"')
         exec(compile(code, "README.md", "exec"), {})

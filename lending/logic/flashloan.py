@@ -18,13 +18,14 @@ if TYPE_CHECKING:
     from lending.market import Market
 
 FlashCallback = Callable[[Any, Any, int, int], Any]
-"""``callback(state, asset, amount, premium)``: runs while the receiver holds the loan."""
+"""``callback(state, asset, amount, premium)``: runs while the receiver holds the loan, in the
+receiver's call frame (what it calls sees the receiver as the caller, :mod:`chain.calls`)."""
 
 
 def execute_flash_loan(m: Market, receiver: str, i: int, amount: int, callback: FlashCallback,
                        mode: int) -> int:
-    """Send ``amount`` wei to ``receiver``, run ``callback``, then either pull back amount +
-    premium (mode 0; premium = ``percentMul(amount, flash_premium_total)``, of which
+    """Send ``amount`` wei to ``receiver``, run ``callback`` as the receiver, then either pull
+    back amount + premium (mode 0; premium = ``percentMul(amount, flash_premium_total)``, of which
     ``flash_premium_to_protocol`` bps go to the treasury and the rest to suppliers through
     the liquidity index) or open variable debt for the receiver (mode 2, no premium).
     Returns the premium. Raises FlashLoanNotRepaid when the receiver cannot pay back."""
@@ -34,7 +35,7 @@ def execute_flash_loan(m: Market, receiver: str, i: int, amount: int, callback: 
     mc = m.config()
     premium = percent_mul(amount, mc.flash_premium_total) if mode == 0 else 0
     state.transfer(cfg.asset, m.address, receiver, amount)
-    callback(state, cfg.asset, amount, premium)
+    m.call_back(receiver, callback, state, cfg.asset, amount, premium)
     if mode == 2:
         execute_borrow(m, receiver, i, amount, release=False)
     else:

@@ -15,7 +15,7 @@ import attrs
 
 from chain.fixedpoint import percent_div, percent_mul, ray_div, ray_mul
 from lending.account import account_data
-from lending.errors import InvalidBurnAmount, MustNotLeaveDust
+from lending.errors import InvalidAssetPrice, InvalidBurnAmount, MustNotLeaveDust
 from lending.events import BadDebtRecorded, CollateralSet, DeficitCreated, LiquidationCall
 from lending.logic import credit_supply, touch
 from lending.reserve import normalized_debt, normalized_income, update_rates
@@ -49,7 +49,13 @@ def collateral_to_seize(
 ) -> Seizure:
     """Collateral for ``debt_to_cover`` at ``bonus`` (bps, 10000 + bonus), capped by the user's
     balance (then the debt is cut to match); the fee is ``fee_bps`` of the bonus part.
-    Floors on the price conversions, half up on ``percentMul``/``percentDiv``, as Aave."""
+    Floors on the price conversions, half up on ``percentMul``/``percentDiv``, as Aave.
+    Raises InvalidAssetPrice for a price that is not positive (the conversion divides by it)."""
+    if collateral_price <= 0 or debt_price <= 0:
+        raise InvalidAssetPrice(
+            f"liquidation needs positive prices, got collateral {collateral_price} and debt {debt_price} "
+            "base units: the reserve's feed is broken; fix it or set another feed"
+        )
     base = debt_price * debt_to_cover * collateral_unit // (collateral_price * debt_unit)
     max_collateral = percent_mul(base, bonus)
     if max_collateral > user_collateral:

@@ -314,6 +314,9 @@ class Arbitrageur(Funded):
         except LstlabError:
             state.revert(snap)
             return "revert"
+        except BaseException:  # not a revert of the world: undo, and let it propagate
+            state.revert(snap)
+            raise
         state.commit(snap)
         weth_leg = leg.amount_in if leg.sells_base == (pool.base.symbol == "WETH") else leg.amount_out
         return Trades(1, weth_leg, profit_eth - gas, cex_cost=priced.eth(pool, cost))
@@ -385,6 +388,9 @@ class Arbitrageur(Funded):
             done = run()
         except LstlabError:
             done = Trades()
+        except BaseException:  # not a revert of the world: undo, and let it propagate
+            state.revert(snap)
+            raise
         if done.profit > 0:
             state.commit(snap)
             return done

@@ -233,6 +233,9 @@ def _atomic(world: World, action: Callable[[], int]) -> int | None:
     except LstlabError:
         state.revert(snap)
         return None
+    except BaseException:  # not a revert of the world: undo, and let it propagate
+        state.revert(snap)
+        raise
     state.commit(snap)
     return result
 
@@ -308,6 +311,9 @@ def _borrow_checked(world: World, asset: Token, amount: int, floor_wad: int, blo
         state.revert(snap)
         blocked.add("revert")
         return 0
+    except BaseException:  # not a revert of the world: undo, and let it propagate
+        state.revert(snap)
+        raise
     if market.health_factor(BORROWER) < floor_wad:
         state.revert(snap)
         blocked.add("health")

@@ -148,6 +148,9 @@ class Cex:
             if isinstance(exc, CexCannotDeliver):
                 raise
             raise CexCannotDeliver(f"the exchange cannot bring {short} {token.key} on chain: {exc}") from exc
+        except BaseException:  # not a revert of the world: undo, and let it propagate
+            state.revert(snap)
+            raise
         state.commit(snap)
 
     def _source(self, world: World, token: Token, short: int) -> None:
@@ -207,6 +210,9 @@ class Cex:
         except LstlabError:
             state.revert(snap)
             return False
+        except BaseException:  # not a revert of the world: undo, and let it propagate
+            state.revert(snap)
+            raise
         state.commit(snap)
         return True
 

@@ -412,6 +412,9 @@ class Liquidator(Funded):
         except LstlabError:
             state.revert(snap)
             return "revert"
+        except BaseException:  # not a revert of the world: undo, and let it propagate
+            state.revert(snap)
+            raise
         state.commit(snap)
         return done
 

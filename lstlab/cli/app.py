@@ -1,11 +1,13 @@
 """The ``lstlab`` command line: readable tables for people, ``--json`` for machines.
 
 Every error a user can cause (a missing file, wrong columns, an impossible leverage, a bad
-scenario) ends in one line on stderr naming the problem, and exit status 2; never a traceback.
+scenario, an unwritable ``--out``) ends in one line on stderr naming the problem, nothing on
+stdout, and exit status 2; never a traceback. ``lstlab`` alone prints its help (status 0).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -13,12 +15,25 @@ import click
 from chain import LstlabError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main_group() -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.pass_context
+def main_group(ctx: click.Context) -> None:
     """lstlab: exact simulation of DeFi around liquid staking tokens.
 
     Run a command with --help for its options; most take --json.
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: a message's own line breaks become "; "."""
+    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _error(text: str) -> int:
+    click.echo(f"error: {_one_line(text)}", err=True)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,11 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
-        return 2
+        return _error(exc.format_message())
     except LstlabError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        return 2
+        return _error(exc.message)
+    except OSError as exc:  # the file system refused a read or write the user asked for
+        if exc.filename:
+            return _error(f"cannot use {str(exc.filename)!r}: {exc.strerror or exc}")
+        return _error(f"{exc.strerror or exc} ({type(exc).__name__})")
+    except json.JSONDecodeError as exc:
+        return _error(f"a JSON file is corrupt ({exc.msg} at line {exc.lineno} column {exc.colno}): "
+                      "it was not written by lstlab or was cut short; write it again")
+    except MemoryError:
+        return _error("out of memory: the run is too large for this machine; give smaller sizes")
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         return 130

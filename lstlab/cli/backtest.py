@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import math
 
 import click
 
 from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit_summary, json_safe, loop_target, progress_bar
+from lstlab.cli.params import DATE, DAYS, DEPEG, EQUITY, HEALTH, LEVERAGE, SEED, VOLATILITY, out_dir
 from lstlab.market.data import DATASETS, DEFAULT_NAME
 
 OUTLIERS_SHOWN = 3
@@ -26,6 +27,8 @@ def _load_table(data: str | None, dataset: str | None, start: str | None, end: s
             raise click.UsageError("give --data, --dataset or --synthetic, not two of them")
         shocks = (Depeg(start_day=days / 2, depth=depeg),) if depeg > 0 else ()
         return SyntheticPath(days=days, volatility=volatility, depegs=shocks).table(seed)
+    if depeg:
+        raise click.UsageError("--depeg shapes a --synthetic path; the data has its own stETH/ETH")
     if data and dataset:
         raise click.UsageError("give --data or --dataset, not both")
     return load_prices(data or (dataset_path(dataset) if dataset else default_path()), start=start, end=end)
@@ -45,19 +48,21 @@ def _quality_lines(lines: list[str]) -> list[str]:
 @click.option("--data", type=str, default=None, help="Price table (CSV or Parquet). Default: the shipped 2020-12 .. 2026-04 daily data.")
 @click.option("--dataset", type=click.Choice(sorted(DATASETS)), default=None,
               help=f"A shipped series by name (default {DEFAULT_NAME}).")
-@click.option("--start", type=str, default=None, help="First date to use (e.g. 2022-05-01).")
-@click.option("--end", type=str, default=None, help="Last date to use.")
-@click.option("--leverage", type=float, help="Loop leverage (default 5).")
-@click.option("--health", type=float, help="Open at this health factor instead.")
-@click.option("--equity", type=float, default=100.0, show_default=True, help="Equity in ETH.")
+@click.option("--start", type=DATE, default=None, help="First date to use (e.g. 2022-05-01).")
+@click.option("--end", type=DATE, default=None, help="Last date to use.")
+@click.option("--leverage", type=LEVERAGE, help="Loop leverage (default 5).")
+@click.option("--health", type=HEALTH, help="Open at this health factor instead.")
+@click.option("--equity", type=EQUITY, default=100.0, show_default=True, help="Equity in ETH.")
 @click.option("--oracle", type=ORACLES, default="exchange-rate", show_default=True)
 @click.option("--band", type=str, default=None, help="Rebalance band low:target:high, e.g. 1.03:1.06:1.15.")
 @click.option("--synthetic", is_flag=True, help="Use a seeded synthetic path instead of data.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed of every random input: the synthetic path, the staking APR path, the background flows.")
-@click.option("--days", type=int, default=365, show_default=True, help="Synthetic path length.")
-@click.option("--volatility", type=float, default=0.8, show_default=True, help="Synthetic ETH volatility.")
-@click.option("--depeg", type=float, default=0.0, show_default=True, help="Synthetic depeg depth mid-path.")
+@click.option("--days", type=DAYS, default=365, show_default=True, help="Synthetic path length.")
+@click.option("--volatility", type=VOLATILITY, default=0.8, show_default=True,
+              help="Synthetic ETH volatility (annualised fraction).")
+@click.option("--depeg", type=DEPEG, default=0.0, show_default=True,
+              help="Synthetic depeg depth mid-path, a fraction of par (0.1 = 10%).")
 @click.option("--no-agents", is_flag=True, help="Run without agents (relayer, background flows, arbitrageur, liquidator).")
 @click.option("--out", type=click.Path(file_okay=False), default="lstlab-out", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -78,15 +83,16 @@ def backtest(data, dataset, start, end, leverage, health, equity, oracle, band, 
             low, mid, high = (float(x) for x in band.split(":"))
         except ValueError:
             raise click.UsageError(f"--band {band!r} must be low:target:high") from None
+        if not all(math.isfinite(x) for x in (low, mid, high)):
+            raise click.UsageError(f"--band {band!r} must be three finite health factors low:target:high")
         rebalance = strategies.Band(low, high, mid)
+    directory = out_dir(out)
     config = LoopConfig(leverage=target["leverage"], health=target["health"], equity_eth=equity, band=rebalance)
     test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None, seed=seed)
     limits = leverage_limits(test.world, table)
     bar, update = progress_bar(len(table.frame), "backtest")
     with bar:
         result = test.run(update)
-    directory = Path(out)
-    directory.mkdir(parents=True, exist_ok=True)
     result.metrics.to_csv(directory / "metrics.csv")
     images = plot(result.metrics, directory)
     summary = {**result.summary, **limits, "oracle": oracle, "data": table.source}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import click
 
 from lstlab.cli.app import main_group
+from lstlab.cli.params import out_file
 
 @main_group.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default="json", show_default=True)
@@ -21,6 +21,7 @@ def graph(fmt, out) -> None:
     from chain.graph import to_json
     from lstlab.world import default_world
 
+    target = out_file(out) if out else None
     world = default_world()
     if fmt == "json":
         text = json.dumps(to_json(world.state), default=str, indent=1)
@@ -34,8 +35,8 @@ def graph(fmt, out) -> None:
         buffer = io.BytesIO()
         nx.write_graphml(g, buffer)
         text = buffer.getvalue().decode()
-    if out:
-        Path(out).write_text(text)
-        click.echo(f"wrote {out}", err=True)
+    if target is not None:
+        target.write_text(text)
+        click.echo(f"wrote {target}", err=True)
     else:
         click.echo(text)

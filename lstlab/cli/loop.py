@@ -7,14 +7,16 @@ import click
 from chain import WAD
 from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit, loop_target
+from lstlab.cli.params import APR, EQUITY, HEALTH, LEVERAGE
 
 @main_group.command()
-@click.option("--leverage", type=float, help="Target leverage (collateral / equity). Default 5.")
-@click.option("--health", type=float, help="Target health factor instead of a leverage.")
-@click.option("--equity", type=float, default=100.0, show_default=True, help="Equity in ETH.")
+@click.option("--leverage", type=LEVERAGE, help="Target leverage (collateral / equity). Default 5.")
+@click.option("--health", type=HEALTH, help="Target health factor instead of a leverage.")
+@click.option("--equity", type=EQUITY, default=100.0, show_default=True, help="Equity in ETH.")
 @click.option("--oracle", type=ORACLES, default="exchange-rate", show_default=True,
               help="How the market prices wstETH.")
-@click.option("--staking-apr", type=float, default=None, help="Staking APR (default: the world's, 3.5%).")
+@click.option("--staking-apr", type=APR, default=None,
+              help="Staking APR as a fraction, 0.05 for 5% (default: the world's, 0.035).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def loop(leverage, health, equity, oracle, staking_apr, as_json) -> None:
     """A wstETH/WETH loop on the default world: closed form and simulation side by side.
@@ -24,18 +26,28 @@ def loop(leverage, health, equity, oracle, staking_apr, as_json) -> None:
     """
     from lending.risk import liquidation_ratio
     from lstlab import strategies
+    from lstlab.sim.scenario import max_staking_apr
     from lstlab.strategies import closed_form
+    from lstlab.strategies.loop import equity_wei
     from lstlab.world import default_world
     from lstlab.world.params import WorldParams
 
-    world = default_world(WorldParams())
+    params = WorldParams()
+    target = loop_target(leverage, health)
+    amount = equity_wei(equity)
+    limit = max_staking_apr(params.lst.fee_bps)
+    if staking_apr is not None and staking_apr > limit:
+        raise click.BadParameter(
+            f"{staking_apr:g} is above {limit:.4g}: APR is a fraction (0.05 for 5%), and above {limit:.4g} the "
+            "issuer's oracle refuses the rewards (a 10% a year limit on the consensus balance)",
+            param_hint="'--staking-apr'")
+    world = default_world(params)
     world.set_oracle(oracle)
     apr = world.params.lst.staking_apr if staking_apr is None else staking_apr
-    target = loop_target(leverage, health)
     ltv, lt = strategies.emode_figures(world)
-    lev = target["leverage"] or closed_form.leverage_for_health(target["health"], lt)
+    lev = target["leverage"] if target["leverage"] is not None else closed_form.leverage_for_health(target["health"], lt)
     closed_form.check_leverage(lev, ltv)
-    account, amount = "strategist", int(equity * WAD)
+    account = "strategist"
     world.fund(world.weth, account, amount)
     opened = strategies.open_flash(world, account, amount, leverage=lev)
     m = world.market

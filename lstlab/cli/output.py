@@ -87,7 +87,8 @@ def progress_bar(total: int, label: str) -> tuple[contextlib.AbstractContextMana
 
 
 def loop_target(leverage: float | None, health: float | None) -> dict[str, float | None]:
-    """``--leverage`` or ``--health`` (default: leverage 5); both is a usage error."""
+    """``--leverage`` or ``--health`` (default: leverage 5, the loop's usual example); both is
+    a usage error. Their ranges are checked by the option types (lstlab.cli.params)."""
     if leverage is None and health is None:
         return {"leverage": 5.0, "health": None}
     if leverage is not None and health is not None:

@@ -6,6 +6,7 @@ import click
 
 from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit
+from lstlab.cli.params import LOOPS, SEED, leverage_range
 
 
 @main_group.command()
@@ -14,9 +15,9 @@ from lstlab.cli.output import ORACLES, emit
 @click.option("--size", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=0.05,
               show_default=True, help="The shock as a fraction (0.05 = 5%).")
 @click.option("--oracle", type=ORACLES, default="market", show_default=True)
-@click.option("--loops", type=int, default=40, show_default=True, help="Seeded loop positions to probe.")
+@click.option("--loops", type=LOOPS, default=40, show_default=True, help="Seeded loop positions to probe.")
 @click.option("--leverage", type=str, default="6:13", show_default=True, help="Their leverage range low:high.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def probe(shock, size, oracle, loops, leverage, seed, as_json) -> None:
     """Which shock liquidates whom: each position's liquidation threshold per risk factor
@@ -28,10 +29,7 @@ def probe(shock, size, oracle, loops, leverage, seed, as_json) -> None:
     from lstlab.agents.population import loop_population
     from lstlab.world import default_world
 
-    try:
-        low, high = (float(x) for x in leverage.split(":"))
-    except ValueError:
-        raise click.UsageError(f"--leverage {leverage!r} must be low:high") from None
+    low, high = leverage_range(leverage)
     world = default_world()
     world.set_oracle(oracle)
     accounts = loop_population(world, loops, seed, leverage=(low, high))

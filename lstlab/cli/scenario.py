@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 import click
 
 from lstlab.cli.app import main_group
 from lstlab.cli.output import emit, emit_summary, progress_bar
+from lstlab.cli.params import SEED, out_dir
 
 
 @main_group.command("run")
 @click.argument("scenario", type=str)
-@click.option("--seed", type=int, default=None, help="Override the scenario's seed.")
+@click.option("--seed", type=SEED, default=None, help="Override the scenario's seed.")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Write metrics, plots and a report here.")
 @click.option("--json", "as_json", is_flag=True)
 def run_command(scenario, seed, out, as_json) -> None:
@@ -25,14 +24,13 @@ def run_command(scenario, seed, out, as_json) -> None:
     from lstlab.sim.scenario import load_scenario, run_scenario, summary_row
 
     spec = load_scenario(scenario)
+    directory = out_dir(out) if out else None
     bar, update = progress_bar(1, spec.name)
     with bar:
         result = run_scenario(spec, seed, progress=update)
     summary = {"scenario": spec.name, **result.summary,
                "days_to_first_loop_liquidation": summary_row(result)["days_to_first_loop_liquidation"]}
-    if out:
-        directory = Path(out)
-        directory.mkdir(parents=True, exist_ok=True)
+    if directory is not None:
         result.metrics.to_csv(directory / "metrics.csv")
         images = plot(result.metrics, directory, spec.name)
         write_html(directory / "report.html", f"lstlab: {spec.name}", grouped(summary), images,
@@ -45,7 +43,7 @@ def run_command(scenario, seed, out, as_json) -> None:
 @click.argument("scenario", type=str)
 @click.option("--grid", "axes", multiple=True, help="An axis: name=start:stop:step or name=a,b,c (repeatable).")
 @click.option("--paths", type=int, default=1, show_default=True, help="Seeded paths per grid point.")
-@click.option("--seed", type=int, default=0, show_default=True, help="The sweep's seed (each run derives its own).")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="The sweep's seed (each run derives its own).")
 @click.option("--workers", type=int, default=2, show_default=True, help="Local worker processes.")
 @click.option("--executor", type=click.Choice(["processes", "inprocess", "dask"]), default=None,
               help="Default: processes, or dask with --scheduler.")
@@ -55,16 +53,20 @@ def run_command(scenario, seed, out, as_json) -> None:
 @click.option("--keep-steps", is_flag=True, help="Also store every run's per-step metrics.")
 @click.option("--flush-every", type=click.IntRange(min=1), default=64, show_default=True,
               help="Finished runs per Parquet part written (what an interruption can lose).")
+@click.option("--connect-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds to wait for the Dask scheduler.")
 @click.option("--json", "as_json", is_flag=True)
 def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume, keep_steps, flush_every,
-          as_json) -> None:
+          connect_timeout, as_json) -> None:
     """Run a scenario over a parameter grid times seeded paths; results go to a Parquet dataset.
 
     Aliases: leverage, health, equity, volatility, drift, depeg, staking_apr; or any dotted
     scenario key (e.g. world.pools.curve_a). Each run is reproducible alone from its index.
+    One process at a time writes --out; --resume refuses a changed scenario or data file.
     """
     from lstlab.sim.scenario import load_scenario
     from lstlab.sim.sweep import Grid, ResultStore, run_sweep
+    from lstlab.sim.sweep.inputs import input_hashes, scenario_inputs
     from lstlab.sim.sweep.task import ScenarioTask
 
     spec = load_scenario(scenario)
@@ -73,19 +75,20 @@ def sweep(scenario, axes, paths, seed, workers, executor, scheduler, out, resume
     task = ScenarioTask(spec, keep_steps)
     task.check(runs)
     executor = executor or ("dask" if scheduler else "processes")
-    text = Path(scenario).read_bytes()
     note = task.inputs_note(runs)
     if note:
         click.echo(f"note: {note}", err=True)
-    manifest = {"scenario": str(scenario), "scenario_sha256": hashlib.sha256(text).hexdigest(),
+    manifest = {"scenario": str(scenario), "input_files": input_hashes(scenario_inputs(scenario, spec)),
                 "grid": list(axes), "paths": paths, "seed": seed, "runs": len(runs), "keep_steps": keep_steps,
                 "inputs": note}
-    store = ResultStore(out)
-    store.start(manifest, resume)
-    bar, update = progress_bar(len(runs), "sweep")
-    with bar:
-        stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
-                          keep_steps=keep_steps, flush_every=flush_every, progress=update)
+    with ResultStore(out) as store:
+        for repaired in store.start(manifest, resume):
+            click.echo(f"note: {repaired}", err=True)
+        bar, update = progress_bar(len(runs), "sweep")
+        with bar:
+            stats = run_sweep(task, runs, store, executor=executor, workers=workers, scheduler=scheduler,
+                              keep_steps=keep_steps, flush_every=flush_every, progress=update,
+                              connect_timeout=connect_timeout)
     emit({"runs": stats.total, "skipped (already done)": stats.skipped, "computed": stats.computed,
           "seconds": stats.seconds, "runs per second": stats.computed / stats.seconds if stats.seconds else 0.0,
           "dataset": str(store.summary_dir)}, as_json, "sweep")

@@ -5,6 +5,7 @@ seed and parameters give the same table, bit for bit."""
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Literal
 
@@ -20,6 +21,18 @@ from lstlab.market.prices import PriceTable, load_prices
 
 STETH_MODELS = ("process", "par")
 APR_MODELS = ("process", "constant")
+MAX_DAYS = 36_500
+"""Longest synthetic path: a century of days, past any horizon a loop is held for."""
+MAX_ROWS = 1_000_000
+"""Most rows a path may have (days x steps_per_day): a backtest step with the default agents
+takes about 2.4 ms (365 daily steps in 0.89 s, measured), so this is about 40 minutes."""
+
+
+def _finite(**values: float) -> None:
+    """DataError naming the first value that is NaN or infinite."""
+    for name, value in values.items():
+        if not math.isfinite(value):
+            raise DataError(f"{name} is {value}: give a finite number")
 
 
 @attrs.frozen
@@ -33,6 +46,8 @@ class Depeg:
     recovery_days: float = 30.0
 
     def __attrs_post_init__(self) -> None:
+        _finite(**{"depeg start_day": self.start_day, "depeg depth": self.depth,
+                   "depeg hold_days": self.hold_days, "depeg recovery_days": self.recovery_days})
         if not 0 <= self.depth < 0.5:
             raise DataError(f"depeg depth {self.depth} must be in [0, 0.5) (a fraction of par)")
         if self.start_day < 0 or self.hold_days < 0 or self.recovery_days < 0:
@@ -100,6 +115,14 @@ class SyntheticPath:
     def __attrs_post_init__(self) -> None:
         if self.days < 1 or self.steps_per_day < 1:
             raise DataError("days and steps_per_day must be at least 1")
+        if self.days > MAX_DAYS:
+            raise DataError(f"days = {self.days} is more than the {MAX_DAYS} days (a century) a path may last")
+        if self.days * self.steps_per_day > MAX_ROWS:
+            raise DataError(f"days x steps_per_day = {self.days * self.steps_per_day} rows is more than the "
+                            f"{MAX_ROWS} a path may have (about 40 minutes of backtest): fewer days or steps")
+        _finite(eth_start=self.eth_start, drift=self.drift, volatility=self.volatility, staking_apr=self.staking_apr)
+        if self.steth_start is not None:
+            _finite(steth_start=self.steth_start)
         if self.volatility < 0:
             raise DataError(f"volatility {self.volatility} must not be negative")
         if self.eth_start <= 0:
@@ -112,6 +135,8 @@ class SyntheticPath:
             raise DataError(f"steth_dataset {self.steth_dataset!r}: choose one of {', '.join(sorted(DATASETS))}")
         if self.steth_start is not None and not 0.5 <= self.steth_start <= 1.05:
             raise DataError(f"steth_start {self.steth_start} must be ETH per stETH in [0.5, 1.05]")
+        if self.staking_apr >= 1:
+            raise DataError(f"staking_apr {self.staking_apr} is out of range: APR is a fraction, 0.05 for 5%")
         if self.apr_model == "process":
             StakingAprProcess(mean=self.staking_apr)
         elif self.staking_apr < 0:
@@ -155,4 +180,4 @@ class SyntheticPath:
         return load_prices(frame)
 
 
-__all__ = ["APR_MODELS", "STETH_MODELS", "Depeg", "SyntheticPath", "fitted"]
+__all__ = ["APR_MODELS", "MAX_DAYS", "MAX_ROWS", "STETH_MODELS", "Depeg", "SyntheticPath", "fitted"]

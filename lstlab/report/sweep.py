@@ -8,7 +8,6 @@ grids get labelled heatmaps. A sweep whose paths read identical inputs says so o
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pandas as pd
 from lstlab.errors import ScenarioError
 from lstlab.report.figures import pyplot, save_figure
 from lstlab.report.html import write_html
-from lstlab.sim.sweep.results import MANIFEST, ResultStore
+from lstlab.sim.sweep.results import MANIFEST, ResultStore, read_json
 from lstlab.sim.sweep.stats import point_table
 
 PROBABILITY_LABELS = {
@@ -108,7 +107,7 @@ def write_report(sweep_dir: str | Path) -> Path:
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise ScenarioError(f"{directory} is not a sweep directory (no {MANIFEST}): run `lstlab sweep` first")
-    manifest = json.loads(manifest_path.read_text())
+    manifest = read_json(manifest_path)
     summary = ResultStore(directory).summary()
     if summary.empty:
         raise ScenarioError(f"{directory} holds no finished runs yet")

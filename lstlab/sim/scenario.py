@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from amm import stableswap_math
+from governance import timelock
+from lst import IssuerParams
 from lstlab.agents.background import FlowParams
 from lstlab.agents.scheduled import ScheduledEvent, Scheduler
 from lstlab.errors import DataError, ScenarioError
@@ -35,9 +39,19 @@ from lstlab.market.prices import PriceTable, load_prices
 from lstlab.market.synthetic import Depeg, SyntheticPath
 from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig, default_agents
 from lstlab.sim.schema import build, load_toml
-from lstlab.strategies.loop import Band
+from lstlab.strategies.loop import MAX_EQUITY_ETH, Band
 from lstlab.world.build import World, default_world
 from lstlab.world.params import OracleMode, WorldParams
+
+MAX_LOOPS = 10_000
+"""Most seeded loop positions a scenario or probe opens: 200 open in 0.04 s (measured), so this
+is a couple of seconds, and far more positions than the liquidator needs for a market."""
+SEED_LIMIT = 2**128
+"""Seeds are whole numbers in [0, 2**128): numpy's SeedSequence takes no negative, and the
+background flows' counter-based draws take 128 bits."""
+MAX_OPERATORS = 1_000
+"""Most node operators a world registers: Lido's curated module has had about 30-40 and its
+community module a few hundred (2025), so a thousand covers any set while building fast."""
 
 
 @attrs.frozen
@@ -59,8 +73,13 @@ class StrategySpec:
     def __attrs_post_init__(self) -> None:
         if (self.leverage is None) == (self.health is None):
             raise ValueError("give exactly one of leverage or health")
-        if self.equity_eth <= 0:
-            raise ValueError(f"equity_eth must be positive, got {self.equity_eth}")
+        if not 0 < self.equity_eth <= MAX_EQUITY_ETH:
+            raise ValueError(f"equity_eth = {self.equity_eth:g} ETH: give a positive amount up to "
+                             f"{MAX_EQUITY_ETH:,.0f} ETH (about all the ETH there is)")
+        if self.leverage is not None and self.leverage < 1:
+            raise ValueError(f"leverage = {self.leverage:g}: leverage is collateral / equity, 1 (no debt) or more")
+        if self.health is not None and self.health <= 1:
+            raise ValueError(f"health = {self.health:g}: the health factor to open at must exceed 1")
 
 
 @attrs.frozen
@@ -80,8 +99,8 @@ class AgentsSpec:
     """Extra seeded loop positions opened at the start (a population for the liquidator)."""
 
     def __attrs_post_init__(self) -> None:
-        if self.loops < 0:
-            raise ValueError(f"loops must not be negative, got {self.loops}")
+        if not 0 <= self.loops <= MAX_LOOPS:
+            raise ValueError(f"loops = {self.loops}: give 0 to {MAX_LOOPS} seeded positions")
 
 
 @attrs.frozen
@@ -102,6 +121,10 @@ class PricesSpec:
 class RunSettings:
     oracle: OracleMode = "exchange-rate"
     seed: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.seed < SEED_LIMIT:
+            raise ValueError(f"seed = {self.seed}: a seed is a whole number from 0 to 2**128 - 1")
 
 
 @attrs.frozen
@@ -126,10 +149,106 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = build(Scenario, data, source)
     scenario = attrs.evolve(scenario, base_dir=str(Path(path).resolve().parent))
     try:
+        check_world(scenario.world)
+        check_event_fields(scenario)
         check_events(scenario, price_table(scenario, scenario.run.seed))
     except (ScenarioError, DataError) as exc:
-        raise ScenarioError(f"{source.name}: {exc.message}") from None
+        key = exc.key if isinstance(exc, ScenarioError) else None
+        where = source.where(key) if key else source.name
+        raise ScenarioError(f"{where}: {exc.message}") from None
     return scenario
+
+
+def _refuse(key: str, value: Any, why: str) -> ScenarioError:
+    """A ScenarioError about ``key`` (kept as ``.key`` so the file's line can be found)."""
+    return ScenarioError(f"{key} = {value}: {why}", key)
+
+
+def max_staking_apr(fee_bps: int, limit_bps: int = IssuerParams().annual_increase_limit_bps) -> float:
+    """The highest staking APR (after the protocol fee) whose oracle reports pass the issuer's
+    sanity check: the consensus balance grows ``apr / (1 - fee)`` a year, at most ``limit_bps``
+    (Lido's annual increase limit, 1000 bps, IssuerParams)."""
+    return limit_bps / 10_000 * (10_000 - fee_bps) / 10_000
+
+
+def check_world(p: WorldParams) -> None:
+    """Refuse, naming the key, world parameters the protocols would reject while the world is
+    built or run: Curve's A and fees (StableSwap's MAX_A, MAX_FEE, MAX_ADMIN_FEE), the
+    governor's quorum and block counts, the timelock's delay (2 to 30 days), the staking APR
+    (a fraction within the oracle's sanity limit), the start date, the operator count, and
+    a staked total that covers what the world stakes for its pools, market and bridge."""
+    pools, g, lst = p.pools, p.governance, p.lst
+    if not 0 < pools.curve_a < stableswap_math.MAX_A:
+        raise _refuse("world.pools.curve_a", pools.curve_a, f"Curve's A must be 1 to {stableswap_math.MAX_A - 1}")
+    for name, value, high in (("curve_fee", pools.curve_fee, stableswap_math.MAX_FEE),
+                              ("curve_admin_fee", pools.curve_admin_fee, stableswap_math.MAX_ADMIN_FEE)):
+        if not 0 <= value <= high:
+            raise _refuse(f"world.pools.{name}", value,
+                          f"in units of 1e10 = 100% (4000000 = 0.04%), from 0 to {high} ({high / 1e8:g}%)")
+    if not 0 < g.quorum_percent <= 100:
+        raise _refuse("world.governance.quorum_percent", g.quorum_percent, "a percent of supply, 1 to 100")
+    if not g.voting_delay_blocks < 2**48:
+        raise _refuse("world.governance.voting_delay_blocks", g.voting_delay_blocks, "at most 2**48 - 1 blocks")
+    if not g.voting_period_blocks < 2**32:
+        raise _refuse("world.governance.voting_period_blocks", g.voting_period_blocks, "at most 2**32 - 1 blocks")
+    low, high = timelock.MINIMUM_DELAY, timelock.MAXIMUM_DELAY
+    if not low <= g.timelock_delay <= high:
+        raise _refuse("world.governance.timelock_delay", g.timelock_delay,
+                      f"seconds from {low} (2 days) to {high} (30 days), the timelock's bounds")
+    limit = max_staking_apr(lst.fee_bps)
+    if not lst.staking_apr <= limit:
+        raise _refuse("world.lst.staking_apr", lst.staking_apr,
+                      f"APR is a fraction: 0.05 for 5%; above {limit:.4g} the oracle's sanity check refuses "
+                      "the rewards (a 10% a year limit on the consensus balance)")
+    if lst.operators > MAX_OPERATORS:
+        raise _refuse("world.lst.operators", lst.operators, f"at most {MAX_OPERATORS} node operators")
+    try:
+        datetime.fromisoformat(p.start)
+    except ValueError:
+        raise _refuse("world.start", repr(p.start), "give a date YYYY-MM-DD, e.g. 2023-06-19") from None
+    staked = (p.lending.background_wsteth + pools.curve_steth + pools.v2_weth + p.bridge.bridged_wsteth
+              + pools.l2_curve_wsteth + p.bridge.cex_l2_wsteth)
+    if lst.staked_eth < staked:
+        raise _refuse("world.lst.staked_eth", lst.staked_eth,
+                      f"the world stakes {staked} ETH for its market, pools and bridge: give at least that")
+
+
+def check_event_fields(scenario: Scenario) -> None:
+    """Refuse, naming ``events[i].key``, event fields the protocols would reject when the
+    event fires: slashed operators the world lacks, a negative validator count, an exploit of
+    no amount, an A ramp outside StableSwap's rules (A within MAX_A and a factor of
+    MAX_A_CHANGE of the pool's, at least MIN_RAMP_TIME long), a governance event without its
+    target or parameter."""
+    operators = scenario.world.lst.operators
+    a_now = scenario.world.pools.curve_a  # each ramp starts from the A the one before it ends at
+    for i, event in enumerate(scenario.events):
+        key = f"events[{i}]"
+        if isinstance(event.at, float) and not math.isfinite(event.at):
+            raise _refuse(f"{key}.at", event.at, "give a date or a finite day offset")
+        if event.kind == "slash":
+            if not event.operators or any(not 0 <= op < operators for op in event.operators):
+                raise _refuse(f"{key}.operators", list(event.operators),
+                              f"operator ids run from 0 to {operators - 1} (world.lst.operators = {operators})")
+            if event.validators < 0:
+                raise _refuse(f"{key}.validators", event.validators, "a count of validators, 0 for all")
+        elif event.kind == "bridge-exploit" and not event.amount > 0:
+            raise _refuse(f"{key}.amount", event.amount, "wstETH minted, more than 0")
+        elif event.kind == "ramp-a":
+            ratio = stableswap_math.MAX_A_CHANGE
+            if not (0 < event.future_a < stableswap_math.MAX_A and a_now <= event.future_a * ratio
+                    and event.future_a <= a_now * ratio):
+                raise _refuse(f"{key}.future_a", event.future_a,
+                              f"the pool's A is {a_now}: a ramp goes to 1 .. {stableswap_math.MAX_A - 1}, within "
+                              f"{ratio}x of it ({max(1, -(-a_now // ratio))} to {a_now * ratio})")
+            if event.ramp_days * 86_400 < stableswap_math.MIN_RAMP_TIME:
+                raise _refuse(f"{key}.ramp_days", event.ramp_days, "a ramp lasts at least 1 day (MIN_RAMP_TIME)")
+            a_now = event.future_a
+        elif event.kind == "governance":
+            for name in ("target", "parameter"):
+                if not getattr(event, name):
+                    raise _refuse(f"{key}.{name}", repr(getattr(event, name)),
+                                  "a governance event needs target and parameter, e.g. \"aave\" and "
+                                  "\"emode.1.liquidation_threshold\"")
 
 
 def price_table(scenario: Scenario, seed: int) -> PriceTable:
@@ -163,6 +282,8 @@ def _event_time(event: ScheduledEvent, table: PriceTable) -> int:
             return int(pd.Timestamp(event.at, tz="UTC").timestamp())
         except ValueError:
             raise ScenarioError(f"event at {event.at!r} is not a date") from None
+    if not math.isfinite(event.at):
+        raise ScenarioError(f"event at {event.at}: give a date or a finite day offset")
     return start + int(round(event.at * 86_400))
 
 
@@ -209,6 +330,9 @@ def _set(obj: Any, path: list[str], value: float, full: str) -> Any:
     if len(path) > 1:
         return attrs.evolve(obj, **{name: _set(current, path[1:], value, full)})
     new: Any = value
+    if isinstance(current, (str, bool)):
+        raise ScenarioError(f"cannot sweep {full!r}: it takes {type(current).__name__} values such as "
+                            f"{current!r}, not numbers; write one scenario file per value instead")
     if isinstance(current, int) and not isinstance(current, bool):
         if value != int(value):
             raise ScenarioError(f"{full} takes integers, got {value}")
@@ -229,6 +353,12 @@ def with_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario:
     for key, value in overrides.items():
         path = ALIASES.get(key, key)
         scenario = _set(scenario, path.split("."), value, path)
+    if overrides:
+        try:
+            check_world(scenario.world)
+            check_event_fields(scenario)
+        except ScenarioError as exc:
+            raise ScenarioError(f"with {', '.join(f'{k}={v}' for k, v in overrides.items())}: {exc.message}") from None
     return scenario
 
 
@@ -312,5 +442,19 @@ def summary_row(result: BacktestResult) -> dict[str, float]:
     return row
 
 
-__all__ = ["Depeg", "SUMMARY_ROW", "Scenario", "load_scenario", "run_scenario", "seeded_inputs", "summary_row",
-           "with_overrides"]
+__all__ = [
+    "MAX_LOOPS",
+    "MAX_OPERATORS",
+    "SEED_LIMIT",
+    "SUMMARY_ROW",
+    "Depeg",
+    "Scenario",
+    "check_event_fields",
+    "check_world",
+    "load_scenario",
+    "max_staking_apr",
+    "run_scenario",
+    "seeded_inputs",
+    "summary_row",
+    "with_overrides",
+]

@@ -2,13 +2,15 @@
 
 Only data is read (``tomllib``); nothing in a file is ever executed. Every problem raises
 :class:`ScenarioError` naming the file, the line (when it can be found) and the dotted key:
-an unknown key (with the known ones listed), a wrong type, or a value its class rejects.
+an unknown key (with the known ones listed), a wrong type, a NaN or infinite number, or a
+value its class rejects; a file that is not UTF-8 or nests too deeply names the file.
 Supported field types: int, float, str, bool, ``X | None``, ``tuple[X, ...]``, ``Literal``,
 and nested attrs classes (TOML tables, or arrays of tables for tuples of classes).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import types
@@ -59,11 +61,20 @@ def load_toml(path: str | Path) -> tuple[dict[str, Any], Source]:
     file = Path(path)
     if not file.is_file():
         raise ScenarioError(f"scenario file {str(file)!r} does not exist")
-    text = file.read_text()
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{file}: byte {exc.object[exc.start]:#04x} at offset {exc.start} is not UTF-8: "
+                            "TOML files are UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ScenarioError(f"{file}: cannot read it ({exc.strerror})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{file}: arrays or tables are nested too deeply to read; no scenario key nests "
+                            "more than a few levels") from None
     return data, Source(str(file), text)
 
 
@@ -103,7 +114,13 @@ def _convert(tp: Any, value: Any, key: str, source: Source) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(f"{source.where(key)}: {key} must be a number, got {value!r}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ScenarioError(f"{source.where(key)}: {key} = {value}: give a finite number")
+        return number
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ScenarioError(f"{source.where(key)}: {key} must be an integer, got {value!r}")

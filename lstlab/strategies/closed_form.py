@@ -20,6 +20,16 @@ def max_leverage(ltv: float) -> float:
     return 1.0 / (1.0 - ltv)
 
 
+def max_flash_leverage(ltv: float, premium: float) -> float:
+    """The leverage at which a loop opened by a mode-0 flash loan reaches the borrowing limit:
+    its debt is (L - 1) x E x (1 + premium) against L x E of collateral, so
+    L = (1 + premium) / (1 + premium - LTV). ``premium`` is a fraction (5 bps = 0.0005)."""
+    max_leverage(ltv)
+    if not 0 <= premium < 1:
+        raise StrategyError(f"flash-loan premium {premium} must be a fraction in [0, 1)")
+    return (1.0 + premium) / (1.0 + premium - ltv)
+
+
 def check_leverage(leverage: float, ltv: float) -> float:
     """Return ``leverage`` if 1 <= leverage < 1/(1-LTV), else raise StrategyError."""
     limit = max_leverage(ltv)

@@ -27,6 +27,19 @@ from lstlab.world.build import World
 
 Venue = Literal["curve", "v2"]
 
+MAX_EQUITY_ETH = 120_000_000.0
+"""Largest equity a loop takes, in ETH: about all the ETH in existence (120.4M, Etherscan's
+supply figure, 2024)."""
+
+
+def equity_wei(equity_eth: float) -> int:
+    """``equity_eth`` ETH in wei (exact for the decimal the user wrote); StrategyError unless it
+    is finite, positive and at most MAX_EQUITY_ETH."""
+    if not (isinstance(equity_eth, (int, float)) and math.isfinite(equity_eth) and 0 < equity_eth <= MAX_EQUITY_ETH):
+        raise StrategyError(f"equity {equity_eth} ETH: give a positive amount up to {MAX_EQUITY_ETH:,.0f} ETH "
+                            "(about all the ETH there is)")
+    return int(Decimal(repr(float(equity_eth))) * WAD)
+
 
 @attrs.frozen
 class LoopFigures:
@@ -91,9 +104,14 @@ def open_flash(world: World, account: str, equity: int, *, leverage: float | Non
                health: float | None = None, mode: int = 0) -> LoopFigures:
     """Open the loop in one transaction: flash-borrow the target debt of WETH, stake it with
     the equity, wrap, supply, enter eMode, then borrow to repay the loan (mode 0: loan +
-    premium) or let the loan become the debt (mode 2)."""
+    premium) or let the loan become the debt (mode 2).
+
+    Raises StrategyError when a mode-0 target is at or past the leverage its premium leaves
+    under the LTV (:func:`closed_form.max_flash_leverage`), before any write."""
     debt = target_debt(world, equity, leverage, health)
     m, weth = world.market, world.weth
+    if mode == 0 and debt:
+        _check_flash_leverage(world, equity, debt)
 
     def callback(_state, _asset, amount, premium):
         _stake_and_supply(world, account, equity + amount)
@@ -110,6 +128,20 @@ def open_flash(world: World, account: str, equity: int, *, leverage: float | Non
 
     _run(world, account, "opening the loop", action)
     return figures(world, account)
+
+
+def _check_flash_leverage(world: World, equity: int, debt: int) -> None:
+    """StrategyError, in leverage terms, when the flash premium takes ``debt`` past the LTV."""
+    ltv, _ = emode_figures(world)
+    premium = world.market.get_param("flash_premium_total") / 1e4
+    leverage = 1 + debt / equity
+    limit = closed_form.max_flash_leverage(ltv, premium)
+    if leverage >= limit:
+        raise StrategyError(
+            f"leverage {leverage:.6g} is under 1/(1-LTV) = {closed_form.max_leverage(ltv):.4f} but a flash-loan "
+            f"open (mode 0) also borrows its {premium:.2%} premium, so the debt passes the {ltv:.0%} LTV from "
+            f"{limit:.4f}x: choose a lower leverage"
+        )
 
 
 def open_iterative(world: World, account: str, equity: int, *, leverage: float | None = None,

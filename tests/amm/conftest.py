@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from amm import Factory, Pair, Router
+from amm import Factory, Pair, Router, StableSwap
 from chain import State, Token
 
 E18 = 10**18
@@ -58,3 +58,19 @@ def fails_unchanged(state: State, exc: type[Exception], fn, *args) -> None:
 @pytest.fixture
 def pair(world: World) -> Pair:
     return world.factory.create_pair(world.token0, world.token1)
+
+
+def stableswap_world(address: str = "pool", *, rates=None, fee: int = 4_000_000, admin_fee: int = 5 * 10**9,
+                     A: int = 50, balances=(1000 * E18, 1000 * E18)) -> tuple[State, StableSwap]:
+    """A WETH/stETH StableSwap at ``address`` seeded by ``lp`` with ``balances``; ``lp`` and
+    ``trader`` hold 1e30 of each coin."""
+    state = State()
+    state.add_network("ethereum")
+    coins = [state.add_token("ethereum", "WETH"), state.add_token("ethereum", "stETH")]
+    for name in ("lp", "trader"):
+        state.add_account(name)
+        for coin in coins:
+            state.mint(coin, name, 10**30)
+    pool = StableSwap.deploy(state, address, "ethereum", coins, A=A, fee=fee, admin_fee=admin_fee, rates=rates)
+    pool.add_liquidity("lp", list(balances), 0)
+    return state, pool

@@ -25,7 +25,7 @@ from amm import (
 )
 from amm import stableswap_math as sm
 from chain import InsufficientBalance, ManualFeed, State, UnknownAccount
-from tests.amm.conftest import fails_unchanged
+from tests.amm.conftest import fails_unchanged, stableswap_world
 
 E18 = 10**18
 AP = 100  # A_PRECISION
@@ -111,16 +111,7 @@ class TestReferenceFormulas:
 
 
 def _world(rates=None, fee: int = 4_000_000, admin_fee: int = 5 * 10**9, A: int = 50, balances=(1000 * E18, 1000 * E18)):
-    state = State()
-    state.add_network("ethereum")
-    coins = [state.add_token("ethereum", "WETH"), state.add_token("ethereum", "stETH")]
-    for name in ("lp", "trader"):
-        state.add_account(name)
-        for coin in coins:
-            state.mint(coin, name, 10**30)
-    pool = StableSwap.deploy(state, "pool", "ethereum", coins, A=A, fee=fee, admin_fee=admin_fee, rates=rates)
-    pool.add_liquidity("lp", list(balances), 0)
-    return state, pool
+    return stableswap_world(rates=rates, fee=fee, admin_fee=admin_fee, A=A, balances=balances)
 
 
 class TestPool:

@@ -190,7 +190,7 @@ class TestTransactions:
                 state.store("pool", "k", ("v", 1))
                 state.advance(60)
                 state.add_account("carol")
-                state.transfer(weth, "bob", "alice", 6)
+                state.transfer(weth, "alice", "bob", state.balance_of(weth, "alice") + 1)
         assert state.digest() == before
         assert state.now == 1_600_000_000
 
@@ -207,15 +207,16 @@ class TestTransactions:
         state, weth, _ = world
         assert state.sender is None
         with state.tx("alice"):
+            state.transfer(weth, "alice", "bob", 1)
             with pytest.raises(InsufficientBalance):
                 with state.tx("bob"):
                     assert state.sender == "bob"
-                    state.transfer(weth, "alice", "bob", 1)
-                    state.transfer(weth, "bob", "alice", 2)
+                    state.transfer(weth, "bob", "pool", 1)
+                    state.transfer(weth, "bob", "pool", 2)
             assert state.sender == "alice"
-            assert state.balance_of(weth, "bob") == 0  # the inner tx reverted alone
+            assert state.balance_of(weth, "bob") == 1  # the inner tx reverted alone
             state.transfer(weth, "alice", "bob", 1)
-        assert state.balance_of(weth, "bob") == 1
+        assert state.balance_of(weth, "bob") == 2
 
     def test_snapshots_nest_and_close(self, world):
         state, weth, _ = world

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from chain import Contract, Governable, ParamSpec, State
-from governance import Governor, VotesToken
+from governance import Governor, Support, VotesToken
 
 BLOCK = 12
 E18 = 10**18
@@ -104,3 +104,40 @@ def assert_refused(state: State, error: type[Exception], call, *args, **kwargs) 
         call(*args, **kwargs)
     assert state.digest() == before
     return info.value
+
+
+def open_vote(w, actions, proposer="alice"):
+    """Propose and mine to the first block of the voting period; returns the id."""
+    pid = w.gov.propose(proposer, actions, "proposal")
+    mine(w.state, w.gov.settings().voting_delay + 1)
+    return pid
+
+
+def close_vote(w, pid):
+    """Mine to the first block after the proposal's deadline."""
+    mine(w.state, w.gov.proposal(pid).end + 1 - w.gov.clock())
+
+
+def pass_vote(w, actions):
+    """alice (who holds a majority) proposes and votes For; the vote closes. Returns the id."""
+    pid = open_vote(w, actions)
+    w.gov.cast_vote("alice", pid, Support.FOR)
+    close_vote(w, pid)
+    return pid
+
+
+def pass_and_queue(w, actions):
+    """As :func:`pass_vote`, then queued in the timelock."""
+    pid = pass_vote(w, actions)
+    w.gov.queue(pid)
+    return pid
+
+
+@pytest.fixture
+def funded(world):
+    """alice 60, bob 30, carol 10 (e18), each delegated to itself, one block mined."""
+    world.fund("alice", 60 * E18)
+    world.fund("bob", 30 * E18)
+    world.fund("carol", 10 * E18)
+    mine(world.state)
+    return world

@@ -10,6 +10,7 @@ import pytest
 from chain import (
     DuplicateName,
     InvalidArgument,
+    NotTheCaller,
     ParameterOutOfBounds,
     ParamSpec,
     Unauthorized,
@@ -30,7 +31,6 @@ from governance import (
     Timelock,
     TimelockNotReady,
     UnexpectedProposalState,
-    UnknownBatch,
     UnknownProposal,
     VotesToken,
 )
@@ -118,7 +118,8 @@ BAD = [
     ("timelock queue by a stranger", lambda g: g.timelock.queue("alice", 9, (FEE,)), Unauthorized),
     ("timelock execute by a stranger", lambda g: g.timelock.execute("alice", 2), Unauthorized),
     ("timelock cancel by a stranger", lambda g: g.timelock.cancel("alice", 2), Unauthorized),
-    ("timelock execute unknown batch", lambda g: g.timelock.execute("gov", 4), UnknownBatch),
+    ("timelock execute in the governor's name", lambda g: g.timelock.execute("gov", 4), NotTheCaller),
+    ("timelock queue in the governor's name", lambda g: g.timelock.queue("gov", 9, (FEE,)), NotTheCaller),
     ("target set directly by a stranger", lambda g: g.state.contract("knob").set_param("fee", 1, "alice"),
      Unauthorized),
     ("governor setting set directly", lambda g: g.set_param("proposal_threshold", 0, "alice"), Unauthorized),

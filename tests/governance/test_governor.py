@@ -17,46 +17,19 @@ from governance import (
     UnexpectedProposalState,
     VoteCast,
 )
-from tests.governance.conftest import DAY, E18, assert_refused, make_world, mine
+from tests.governance.conftest import (
+    DAY,
+    E18,
+    assert_refused,
+    close_vote,
+    make_world,
+    mine,
+    open_vote,
+    pass_and_queue,
+    pass_vote,
+)
 
 S = ProposalState
-
-
-def open_vote(w, actions, proposer="alice"):
-    """Propose and mine to the first block of the voting period; returns the id."""
-    pid = w.gov.propose(proposer, actions, "proposal")
-    mine(w.state, w.gov.settings().voting_delay + 1)
-    return pid
-
-
-def close_vote(w, pid):
-    """Mine to the first block after the proposal's deadline."""
-    mine(w.state, w.gov.proposal(pid).end + 1 - w.gov.clock())
-
-
-def pass_vote(w, actions):
-    """alice (who holds a majority) proposes and votes For; the vote closes. Returns the id."""
-    pid = open_vote(w, actions)
-    w.gov.cast_vote("alice", pid, Support.FOR)
-    close_vote(w, pid)
-    return pid
-
-
-def pass_and_queue(w, actions):
-    """As :func:`pass_vote`, then queued in the timelock."""
-    pid = pass_vote(w, actions)
-    w.gov.queue(pid)
-    return pid
-
-
-@pytest.fixture
-def funded(world):
-    """alice 60, bob 30, carol 10 (e18), each delegated to itself, one block mined."""
-    world.fund("alice", 60 * E18)
-    world.fund("bob", 30 * E18)
-    world.fund("carol", 10 * E18)
-    mine(world.state)
-    return world
 
 
 class TestLifecycle:
@@ -250,13 +223,15 @@ class TestVotingPower:
         assert w.gov.cast_vote("alice", pid, Support.FOR) == 60 * E18
 
     def test_flash_loan_inside_one_transaction_carries_no_power(self, funded):
-        """Borrow 90e18 votes, delegate, vote and repay within one state.tx: the vote weighs 0."""
+        """Borrow 90e18 votes (erin's allowance), delegate, vote and repay within one state.tx:
+        the vote weighs 0."""
         w = funded
         w.fund("erin", 90 * E18)
         mine(w.state)
         pid = open_vote(w, [Action("knob", "fee", 1)])
+        w.votes.approve("erin", "dave", 90 * E18)
         with w.state.tx("dave"):
-            w.votes.transfer("erin", "dave", 90 * E18)
+            w.votes.transfer_from("dave", "erin", "dave", 90 * E18)
             w.votes.delegate("dave", "dave")
             weight = w.gov.cast_vote("dave", pid, Support.FOR)
             w.votes.transfer("dave", "erin", 90 * E18)

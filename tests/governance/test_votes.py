@@ -104,11 +104,11 @@ class TestWrapper:
         """transfer_from moves balance and power within the allowance."""
         world.fund("alice", 5 * E18)
         world.votes.delegate("bob", "bob")
-        world.state.approve(world.votes.token, "alice", "carol", 2 * E18)
+        world.votes.approve("alice", "carol", 2 * E18)
         world.votes.transfer_from("carol", "alice", "bob", 2 * E18)
         assert world.votes.get_votes("alice") == 3 * E18
         assert world.votes.get_votes("bob") == 2 * E18
-        assert world.state.allowance(world.votes.token, "alice", "carol") == 0
+        assert world.state.allowance(world.votes.token, "alice", "carol") == world.votes.allowance("alice", "carol") == 0
 
     def test_unknown_underlying(self, world):
         """An underlying that is not a token of the state is refused."""

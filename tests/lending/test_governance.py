@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chain import ManualFeed, ParameterSet
+from chain import ManualFeed, ParameterSet, UnknownAccount, WrongNetwork
 from chain.fixedpoint import UINT256_MAX, percent_mul, wad_div
-from lending import CollateralSet, MustNotLeaveDust, UserEModeSet
+from lending import CollateralSet, FeedSet, Market, MustNotLeaveDust, ReserveInactive, UserEModeSet
 from tests.lending.conftest import make_world
 
 E18, U6, P8 = 10**18, 10**6, 10**8
@@ -119,3 +119,30 @@ class TestFeedsAndToggles:
         assert owed > 1_000 * U6
         assert m.withdraw("alice", world.usdc, UINT256_MAX) == owed
         assert m.supplied("alice", world.usdc) == 0
+
+
+class TestReserveConfig:
+    def test_a_new_feed_through_set_reserve_config(self, world) -> None:
+        """set_reserve_config(feed=...) checks the feed as set_feed does, emits FeedSet, and the
+        price reads from the new feed at once."""
+        m = world.market
+        m.set_reserve_config(world.usdc, feed="wsteth-usd")
+        assert world.state.events[-1] == FeedSet("aave", world.usdc, "usdc-usd", "wsteth-usd")
+        assert m.price(world.usdc) == 2300 * P8
+
+    def test_deactivated_reserve_refuses_supply(self, world) -> None:
+        """active=False (a bool, as a listing takes it) stops supply with ReserveInactive."""
+        world.market.set_reserve_config(world.usdc, active=False)
+        with pytest.raises(ReserveInactive):
+            world.market.supply("alice", world.usdc, U6)
+
+    def test_treasury_of_another_network_is_refused(self, world) -> None:
+        """A market's treasury is an account or a contract of its own network."""
+        state = world.state
+        state.add_network("arbitrum")
+        ManualFeed.deploy(state, "arb-feed", "arbitrum", base="WETH", quote="USD", decimals=8, answer=P8)
+        with pytest.raises(WrongNetwork):
+            Market.deploy(state, "aave2", "ethereum", treasury="arb-feed")
+        with pytest.raises(UnknownAccount):
+            Market.deploy(state, "aave2", "ethereum", treasury="nobody")
+        assert Market.deploy(state, "aave2", "ethereum", treasury="usdc-usd").config().treasury == "usdc-usd"

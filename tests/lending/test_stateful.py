@@ -13,7 +13,10 @@ Invariants, with the rounding stated:
 - a successful borrow or withdrawal leaves the actor's HF >= 1;
 - a liquidation never raises the user's debt; it does not lower the HF unless it empties the
   collateral reserve; a position left with debt and no collateral is booked as bad debt
-  (v3.0.2) or deficit (v3.3).
+  (v3.0.2) or deficit (v3.3);
+- a hostile account naming any contract's address (the market's, a feed's) as the acting party
+  of any action, in its own transaction or outside every one, is refused with NotTheCaller and
+  writes nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from chain import LstlabError
+from chain import LstlabError, NotTheCaller
 from chain.fixedpoint import UINT256_MAX, WAD, ray_mul
 from lending.reserve import accrue
 from tests.lending.conftest import make_world
@@ -33,6 +37,18 @@ from tests.lending.conftest import make_world
 E18, U6, P8 = 10**18, 10**6, 10**8
 USERS = ("alice", "bob", "carol")
 COLLATERAL = ("WETH", "wstETH")
+CONTRACTS = ("aave", "weth-usd", "wsteth-usd", "usdc-usd")
+HOSTILE = {
+    "supply for eve": lambda m, w, a: m.supply(a, w.weth, E18, on_behalf_of="eve"),
+    "withdraw": lambda m, w, a: m.withdraw(a, w.usdc, None),
+    "borrow": lambda m, w, a: m.borrow(a, w.usdc, U6),
+    "pay alice's debt": lambda m, w, a: m.repay("alice", w.usdc, U6, payer=a),
+    "liquidate": lambda m, w, a: m.liquidate(a, "alice", w.weth, w.usdc, UINT256_MAX),
+    "flash loan": lambda m, w, a: m.flash_loan(a, w.usdc, U6, lambda *_: None),
+    "collateral off": lambda m, w, a: m.set_collateral(a, w.weth, False),
+    "eMode": lambda m, w, a: m.set_emode(a, 1),
+    "admin": lambda m, w, a: m.set_feed(w.weth, "wsteth-usd", caller=a),
+}
 
 
 class LendingMachine(RuleBasedStateMachine):
@@ -43,6 +59,7 @@ class LendingMachine(RuleBasedStateMachine):
         self.world = make_world(liquidation_v33=self.V33, flash_premium_to_protocol=3000)
         self.m = self.world.market
         self.state = self.world.state
+        self.state.add_account("eve")
         self.m.supply("dave", self.world.usdc, 2_000_000 * U6)
         for k, user in enumerate(USERS):
             self.m.supply(user, self.world.weth, (k + 1) * 3 * E18)
@@ -158,6 +175,18 @@ class LendingMachine(RuleBasedStateMachine):
                 state.transfer(asset, "dave", "treasury", state.balance_of(asset, "dave"))
 
         self.act("dave", lambda: self.m.flash_loan("dave", usdc, amount, callback))
+
+    @rule(address=st.sampled_from(CONTRACTS), action=st.sampled_from(sorted(HOSTILE)), in_tx=st.booleans())
+    def hostile(self, address: str, action: str, in_tx: bool) -> None:
+        digest = self.state.digest()
+        call = HOSTILE[action]
+        with pytest.raises(NotTheCaller):
+            if in_tx:
+                with self.state.tx("eve"):
+                    call(self.m, self.world, address)
+            else:
+                call(self.m, self.world, address)
+        assert self.state.digest() == digest
 
     # --- invariants ------------------------------------------------------------------------
 

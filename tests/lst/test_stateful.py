@@ -1,5 +1,7 @@
 """A hypothesis state machine over every action, checked against ghost totals
-(as Lido's invariant tests keep running totals of what was locked and claimed)."""
+(as Lido's invariant tests keep running totals of what was locked and claimed), with a hostile
+actor that puts every contract address in every acting-party argument and acts for others
+inside its own transaction: each attempt is a typed error that writes nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +16,46 @@ from lst import LstError, WithdrawalFinalized, WithdrawalQueue, Wrapper, ZeroDep
 from .conftest import ETH, make_world
 
 USERS = ("alice", "bob", "carol")
+CONTRACTS = ("lido", "wsteth", "wq")
 DAY = 86_400
+
+# Calls with ``who`` where the protocol needs its caller (or, for the last ones, an address
+# whose books would break); each must be refused for a contract's address used by a script.
+HOSTILE = {
+    "submit": lambda m, who: m.issuer.submit(who, ETH),
+    "transfer": lambda m, who: m.issuer.transfer(who, "alice", 1),
+    "transfer_shares": lambda m, who: m.issuer.transfer_shares(who, "alice", 1),
+    "transfer_from": lambda m, who: m.issuer.transfer_from(who, "alice", 1),
+    "transfer_shares_from": lambda m, who: m.issuer.transfer_shares_from(who, "alice", 1),
+    "wrap": lambda m, who: m.wrapper.wrap(who, 1),
+    "unwrap": lambda m, who: m.wrapper.unwrap(who, 1),
+    "request": lambda m, who: m.queue.request_withdrawal(who, 100),
+    "request_wrapped": lambda m, who: m.queue.request_withdrawal_wrapped(who, 100, "wsteth"),
+    "claim": lambda m, who: m.queue.claim(who, 1),
+    "report_as": lambda m, who: m.issuer.report(0, caller=who),
+    "lock": lambda m, who: m.issuer.lock_for_withdrawal(who, 1, 0),
+    "attach": lambda m, who: m.issuer.attach_queue(who),
+    "lock_from_its_code": lambda m, who: (
+        m.issuer.call_back(who, m.issuer.lock_for_withdrawal, "wq", 1, 10**30)
+        if who != "wq"
+        else m.issuer.call_back(who, m.issuer.lock_for_withdrawal, "wq", 10**30, 0)
+    ),
+    "pay_books": lambda m, who: m.queue.claim(
+        m.queue.request(1).owner, 1, "lido" if who == "wsteth" else who
+    ),
+    "transfer_to_issuer": lambda m, who: m.issuer.transfer("alice", "lido", 1),
+}
+
+# Calls that act for ``victim``; inside another account's transaction each is refused.
+FOR_VICTIM = {
+    "submit": lambda m, victim: m.issuer.submit(victim, 1),
+    "transfer": lambda m, victim: m.issuer.transfer(victim, "bob", 0),
+    "transfer_from": lambda m, victim: m.issuer.transfer_from(victim, "bob", 0),
+    "wrap": lambda m, victim: m.wrapper.wrap(victim, 1),
+    "unwrap": lambda m, victim: m.wrapper.unwrap(victim, 1),
+    "request": lambda m, victim: m.queue.request_withdrawal(victim, 100),
+    "claim": lambda m, victim: m.queue.claim(victim, 1),
+}
 
 
 class IssuerMachine(RuleBasedStateMachine):
@@ -129,6 +170,28 @@ class IssuerMachine(RuleBasedStateMachine):
         assert paid == req.paid <= self.requests[rid]
         self.locked -= paid
         self.claimed += paid
+
+    @rule(call=st.sampled_from(sorted(HOSTILE)), who=st.sampled_from(CONTRACTS))
+    def hostile_contract_address(self, call, who):
+        if call == "pay_books" and not self.requests:
+            return
+        before = self.state.digest()
+        with pytest.raises(chain.LstlabError):
+            HOSTILE[call](self, who)
+        assert self.state.digest() == before
+
+    @rule(
+        call=st.sampled_from(sorted(FOR_VICTIM)),
+        attacker=st.sampled_from(USERS),
+        victim=st.sampled_from(USERS),
+    )
+    def hostile_impersonation(self, call, attacker, victim):
+        if attacker == victim:
+            return
+        before = self.state.digest()
+        with pytest.raises(chain.NotTheCaller), self.state.tx(attacker):
+            FOR_VICTIM[call](self, victim)
+        assert self.state.digest() == before
 
     @invariant()
     def shares_add_up(self):

@@ -43,7 +43,7 @@ def test_leverage_above_maximum(capsys):
 
 def test_usage_errors_are_one_line(capsys):
     code, _, err = _run(capsys, "backtest", "--leverage", "high")
-    assert code == 2 and err.count("\n") == 1 and "'high' is not a valid float" in err
+    assert code == 2 and err.count("\n") == 1 and "'high' is not a number: leverage is collateral / equity" in err
     code, _, err = _run(capsys, "run", "/nonexistent.toml")
     assert code == 2 and err == "error: scenario file '/nonexistent.toml' does not exist\n"
 

@@ -2,7 +2,8 @@
 
 - ``inprocess``: a plain loop (small sweeps, debugging);
 - ``processes``: a pool of local worker processes created once, fed batches, results taken as
-  they finish;
+  they finish; the workers exit with the sweep process, even when it is killed
+  (:mod:`lstlab.sim.sweep.lifeline`);
 - ``dask``: the same batches on a Dask distributed cluster (``scheduler`` address), the task
   shipped to every worker once.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -24,7 +26,9 @@ import attrs
 import pandas as pd
 
 from lstlab.errors import ScenarioError
+from lstlab.sim.sweep.errors import ExecutorLost, SchedulerUnreachable
 from lstlab.sim.sweep.grid import RunSpec
+from lstlab.sim.sweep.lifeline import bind_to_parent
 from lstlab.sim.sweep.results import ResultStore
 
 
@@ -51,8 +55,9 @@ def _run_batch(task: Callable[[RunSpec], RunResult], specs: list[RunSpec], keep_
 _WORKER_TASK: Callable[[RunSpec], RunResult] | None = None
 
 
-def _init_worker(task: Callable[[RunSpec], RunResult]) -> None:
+def _init_worker(task: Callable[[RunSpec], RunResult], parent: int) -> None:
     global _WORKER_TASK
+    bind_to_parent(parent)
     _WORKER_TASK = task
 
 
@@ -73,7 +78,9 @@ def _inprocess(task, specs, keep_steps, batch_size, **_: Any) -> Iterator[list[t
 
 def _processes(task, specs, keep_steps, batch_size, workers: int, **_: Any) -> Iterator[list[tuple]]:
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(task,)) as pool:
+    pool = cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                  initargs=(task, os.getpid()))
+    try:
         pending: set[cf.Future] = set()
         batches = _batches(specs, batch_size)
         for batch in batches:
@@ -87,12 +94,32 @@ def _processes(task, specs, keep_steps, batch_size, workers: int, **_: Any) -> I
                 if batch is not None:
                     pending.add(pool.submit(_run_batch_in_worker, batch, keep_steps))
                 yield future.result()
+    except cf.process.BrokenProcessPool:
+        raise ExecutorLost("a local worker process died (killed, or out of memory)") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(task, specs, keep_steps, batch_size, scheduler: Any, workers: int, **_: Any) -> Iterator[list[tuple]]:
-    from distributed import Client, as_completed
+def _connect(scheduler: Any, timeout: float) -> Any:
+    from distributed import Client
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)  # default for as_completed
+    if isinstance(scheduler, Client):
+        return scheduler
+    try:
+        return Client(scheduler, timeout=timeout)  # becomes the default client of as_completed
+    except (OSError, TimeoutError):
+        raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s: start it "
+                                   "(`dask scheduler`) or check the address") from None
+    except ValueError as exc:
+        raise SchedulerUnreachable(f"the Dask scheduler address {scheduler!r} is not valid ({exc}): "
+                                   "write it as tcp://host:8786") from None
+
+
+def _dask(task, specs, keep_steps, batch_size, scheduler: Any, workers: int, connect_timeout: float,
+          **_: Any) -> Iterator[list[tuple]]:
+    from distributed import Client, KilledWorker, as_completed
+
+    client = _connect(scheduler, connect_timeout)
     try:
         remote_task = client.scatter(task, broadcast=True)
         batches = _batches(specs, batch_size)
@@ -103,7 +130,18 @@ def _dask(task, specs, keep_steps, batch_size, scheduler: Any, workers: int, **_
             batch = next(batches, None)
             if batch is not None:
                 stream.add(client.submit(_run_batch, remote_task, batch, keep_steps, pure=False))
-            yield future.result()
+            try:
+                result = future.result()
+            except KilledWorker as exc:
+                raise ExecutorLost(f"a Dask worker died running a batch ({exc.last_worker.address} last; killed, "
+                                   "or out of memory: see its log)") from None
+            except (cf.CancelledError, OSError):
+                if client.status == "running":
+                    raise ExecutorLost("a Dask worker died and took a batch or its data with it (killed, or out "
+                                       "of memory: see the worker logs)") from None
+                address = scheduler if isinstance(scheduler, str) else getattr(client.scheduler, "address", "?")
+                raise ExecutorLost(f"the connection to the Dask scheduler at {address} was lost") from None
+            yield result
             future.release()
     finally:
         if not isinstance(scheduler, Client):
@@ -135,11 +173,15 @@ def run_sweep(
     flush_every: int = 64,
     keep_steps: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    connect_timeout: float = 10.0,
 ) -> SweepStats:
     """Run every spec not yet in ``store`` and append the results as they finish.
 
-    ``progress(done, total)`` is called after each batch. An interruption (KeyboardInterrupt)
-    flushes the finished rows first, so a ``--resume`` recomputes only unfinished runs.
+    ``progress(done, total)`` is called after each batch. An interruption (KeyboardInterrupt),
+    a lost worker or a lost scheduler (ExecutorLost) flush the finished rows first, so a
+    ``--resume`` recomputes only unfinished runs. ``connect_timeout``: seconds to wait for a
+    Dask scheduler (SchedulerUnreachable after; 10 s: a reachable scheduler answers in well
+    under a second, even across a datacentre, and a user should not wait 30 s to learn of a typo).
     """
     if executor not in EXECUTORS:
         raise ScenarioError(f"executor {executor!r} is not one of {', '.join(EXECUTORS)}")
@@ -157,7 +199,9 @@ def run_sweep(
     if progress:
         progress(finished, len(specs))
     try:
-        for batch in EXECUTORS[executor](task, todo, keep_steps, size, workers=workers, scheduler=scheduler):
+        batches = EXECUTORS[executor](task, todo, keep_steps, size, workers=workers, scheduler=scheduler,
+                                      connect_timeout=connect_timeout)
+        for batch in batches:
             for row, step_frame in batch:
                 rows.append(row)
                 if step_frame is not None:
@@ -168,6 +212,9 @@ def run_sweep(
                 rows, steps = [], []
             if progress:
                 progress(finished, len(specs))
+    except ExecutorLost as exc:
+        raise ExecutorLost(f"{exc.message}; the {finished} finished runs are saved: run the same command with "
+                           "--resume to compute the rest") from None
     finally:
         store.append(rows, steps)
     return SweepStats(len(specs), len(specs) - len(todo), len(todo), time.perf_counter() - start)

@@ -15,6 +15,10 @@ import numpy as np
 
 from lstlab.errors import ScenarioError
 
+MAX_RUNS = 1_000_000
+"""Most runs one sweep may hold (grid points times paths): a million one-year daily runs is
+weeks of compute on a laptop; split a larger study into sweeps."""
+
 
 def parse_axis(text: str) -> tuple[str, tuple[float, ...]]:
     """``name=start:stop:step`` (stop included) or ``name=a,b,c`` -> (name, values).
@@ -34,6 +38,9 @@ def parse_axis(text: str) -> tuple[str, tuple[float, ...]]:
             if step <= 0 or stop < start:
                 raise ScenarioError(f"grid axis {text!r}: needs step > 0 and stop >= start")
             count = int((stop - start) / step) + 1
+            if count > MAX_RUNS:
+                raise ScenarioError(f"grid axis {text!r} has {count:,} values, more than a sweep's {MAX_RUNS:,} runs: "
+                                    "use a larger step")
             values = tuple(float(start + k * step) for k in range(count))
         else:
             values = tuple(float(Decimal(v)) for v in spec.split(","))
@@ -71,6 +78,14 @@ class Grid:
     def __attrs_post_init__(self) -> None:
         if self.paths < 1:
             raise ScenarioError(f"paths must be at least 1, got {self.paths}")
+        if type(self.seed) is not int or not 0 <= self.seed < 2**63:
+            raise ScenarioError(f"the sweep's seed must be an int in [0, 2**63), got {self.seed!r}")
+        runs = self.paths
+        for _, values in self.axes:
+            runs *= len(values)
+        if runs > MAX_RUNS:
+            raise ScenarioError(f"the grid holds {runs:,} runs, more than a sweep's {MAX_RUNS:,}: use fewer points "
+                                "or fewer --paths")
         names = [name for name, _ in self.axes]
         if len(set(names)) != len(names):
             raise ScenarioError(f"a grid axis appears twice: {names}")

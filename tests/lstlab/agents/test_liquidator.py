@@ -363,3 +363,20 @@ def test_a_sweep_leaves_nothing_profitable_writes_nothing_in_vain_and_conserves_
             digest = trial.state.digest()
             assert liquidator.attempt(trial, user, address) in (None, *REASONS)
             assert trial.state.digest() == digest
+
+
+def test_an_unexpected_error_in_a_sale_leaves_nothing_written_and_no_snapshot_open(stressed, monkeypatch):
+    """A non-lstlab exception inside an attempt (a bug in a venue, an interrupt) propagates, and the
+    attempt's snapshot is reverted: no open snapshot, the state as before."""
+    world, _ = stressed
+    liquidator = Liquidator.create(world)
+    digest = world.state.digest()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a venue failed")
+
+    monkeypatch.setattr("lstlab.agents.execution.execute", broken)
+    with pytest.raises(RuntimeError, match="a venue failed"):
+        liquidator.sweep(world)
+    assert not world.state.in_transaction
+    assert world.state.digest() == digest
