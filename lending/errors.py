@@ -200,3 +200,35 @@ class FlashLoanNotRepaid(LendingError, Revert):
     """The receiver did not hold amount + premium after the callback: fund it in the callback."""
 
     code = "FLASHLOAN_NOT_REPAID"
+
+
+# --- snapshots and the oracle sentinel ----------------------------------------------------
+
+
+class PositionAlreadyOpen(LendingError, InputError):
+    """The account already holds a position in this market: import a snapshot only into an
+    account with no supply, debt, collateral flag or category here (use a fresh account)."""
+
+    code = "POSITION_ALREADY_OPEN"
+
+
+class NotUsableAsCollateral(LendingError, InputError):
+    """The reserve has a zero liquidation threshold, so it cannot count as collateral: drop its
+    collateral flag."""
+
+    code = "COLLATERAL_NOT_USABLE"
+
+
+class SequencerDown(LendingError, Revert):
+    """The L2 sequencer is down (Aave ``PriceOracleSentinel``): borrowing waits until it is up
+    and the grace period has passed; only positions below HF 0.95 can be liquidated."""
+
+    code = "PRICE_ORACLE_SENTINEL_CHECK_FAILED"
+
+
+class GracePeriod(LendingError, Revert):
+    """The L2 sequencer came back up less than the grace period ago (Aave
+    ``PriceOracleSentinel``): wait for the grace period to pass; meanwhile only positions below
+    HF 0.95 can be liquidated."""
+
+    code = "PRICE_ORACLE_SENTINEL_CHECK_FAILED"

@@ -124,3 +124,24 @@ class MintedToTreasury(Event):
     market: str
     asset: Token
     amount: int
+
+
+@attrs.frozen
+class PositionImported(Event):
+    """A snapshot position written by ``import_position``: (asset, wei) pairs by reserve id."""
+
+    market: str
+    user: str
+    supplied: tuple[tuple[Token, int], ...]
+    borrowed: tuple[tuple[Token, int], ...]
+    emode: int
+
+
+@attrs.frozen
+class OraclePolicySet(Event):
+    """The market's price staleness and sequencer policy changed."""
+
+    market: str
+    max_age: int | None
+    sequencer_feed: str | None
+    grace_period: int

@@ -18,8 +18,8 @@ market's network except the market itself. Flash-loan callbacks run in the recei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal
 
 import attrs
 
@@ -37,15 +37,21 @@ from chain import (
     check_decimals,
     external,
 )
-from chain.fixedpoint import UINT256_MAX, ray_mul
+from chain.fixedpoint import PERCENTAGE_FACTOR, UINT256_MAX, WAD, ray_mul
 from lending import params as _params
 from lending.account import account_data as _account_data
 from lending.errors import InvalidAssetPrice, ReserveAlreadyListed, ReserveNotListed, UnknownEModeCategory
-from lending.events import FeedSet, ReserveListed
+from lending.events import FeedSet, OraclePolicySet, ReserveListed
 from lending.logic.borrow import execute_borrow, execute_repay
 from lending.logic.emode import execute_set_emode
 from lending.logic.flashloan import FlashCallback, execute_flash_loan
-from lending.logic.liquidation import Seizure, execute_liquidation
+from lending.logic.liquidation import (
+    CLOSE_FACTOR_HF_THRESHOLD,
+    DEFAULT_CLOSE_FACTOR,
+    Seizure,
+    execute_liquidation,
+)
+from lending.logic.snapshot import execute_import
 from lending.logic.supply import (
     execute_mint_to_treasury,
     execute_set_collateral,
@@ -54,9 +60,31 @@ from lending.logic.supply import (
 )
 from lending.rates import RateStrategy
 from lending.reserve import normalized_debt, normalized_income
-from lending.types import AccountData, EModeCategory, MarketConfig, ReserveConfig, ReserveState, UserPosition
+from lending.sentinel import check_sequencer_oracle
+from lending.types import (
+    LIQUIDATION_RULES,
+    AccountData,
+    EModeCategory,
+    MarketConfig,
+    ReserveConfig,
+    ReserveState,
+    UserPosition,
+)
 
 _EMPTY = UserPosition()
+
+LiquidationRule = Literal["v2", "v3.0.2", "v3.3"]
+
+
+def _rule(rule: object, v33: object) -> str:
+    """The liquidation rule from ``liquidation_rule`` and its alias ``liquidation_v33``."""
+    if rule is None:
+        return "v3.3" if v33 else "v3.0.2"
+    if rule not in LIQUIDATION_RULES:
+        raise InvalidArgument(f"liquidation_rule must be one of {LIQUIDATION_RULES}, got {rule!r}")
+    if v33 and rule != "v3.3":
+        raise InvalidArgument(f"liquidation_v33=True contradicts liquidation_rule={rule!r}: pass one of them")
+    return str(rule)
 
 
 class Market(Contract, Governable):
@@ -77,23 +105,37 @@ class Market(Contract, Governable):
     def deploy(
         cls, state: State, address: str, network: str, *, treasury: str, base_currency: str = "USD",
         price_decimals: int = 8, flash_premium_total: int = 5, flash_premium_to_protocol: int = 0,
-        liquidation_v33: bool = False, close_factor_threshold_base: int | None = None,
-        min_leftover_base: int | None = None,
+        liquidation_rule: LiquidationRule | None = None, liquidation_v33: bool = False,
+        close_factor_bps: int = DEFAULT_CLOSE_FACTOR, close_factor_hf_threshold: int = CLOSE_FACTOR_HF_THRESHOLD,
+        close_factor_threshold_base: int | None = None, min_leftover_base: int | None = None,
     ) -> Market:
-        """Register a market. The v3.3 thresholds default to 2000 and 1000 units of the base
-        currency (Aave's 2000e8 / 1000e8 USD); pass them for a non-USD base. The treasury is an
-        account or a contract of ``network`` (raises UnknownAccount, WrongNetwork)."""
+        """Register a market. ``liquidation_rule`` is "v2", "v3.0.2" (the default, Aave v3's
+        deployed logic up to v3.2) or "v3.3"; ``liquidation_v33=True`` is an alias of "v3.3".
+        ``close_factor_bps`` defaults to Aave's 50% and ``close_factor_hf_threshold`` to its
+        0.95 (WAD); the v3.3 thresholds default to 2000 and 1000 units of the base currency
+        (Aave's ``MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD = 2000e8`` / ``MIN_LEFTOVER_BASE = 1000e8``
+        USD); pass them for a non-USD base. ``flash_premium_total`` defaults to Aave V3
+        Ethereum's 5 bps (REFERENCE 2.7). The treasury is an account or a contract of
+        ``network`` (raises UnknownAccount, WrongNetwork); bad figures raise InvalidArgument."""
         check_decimals(price_decimals, "price_decimals")
         _require_on(state, treasury, network, "treasury")
+        rule = _rule(liquidation_rule, liquidation_v33)
         threshold = close_factor_threshold_base
         if threshold is None:
             threshold = 2000 * 10**price_decimals
         leftover = threshold // 2 if min_leftover_base is None else min_leftover_base
+        if type(close_factor_bps) is not int or not 1 <= close_factor_bps <= PERCENTAGE_FACTOR:
+            raise InvalidArgument(f"close_factor_bps must be an int in [1, 10000], got {close_factor_bps!r}")
+        if type(close_factor_hf_threshold) is not int or not 0 <= close_factor_hf_threshold <= WAD:
+            raise InvalidArgument("close_factor_hf_threshold must be an int WAD in [0, 1e18], got "
+                                  f"{close_factor_hf_threshold!r}")
         config = MarketConfig(
             treasury, check_bps(flash_premium_total, "flash_premium_total"),
             check_bps(flash_premium_to_protocol, "flash_premium_to_protocol"),
-            bool(liquidation_v33), check_amount(threshold, "close_factor_threshold_base"),
-            check_amount(leftover, "min_leftover_base"),
+            liquidation_rule=rule, close_factor_bps=close_factor_bps,
+            close_factor_hf_threshold=close_factor_hf_threshold,
+            close_factor_threshold_base=check_amount(threshold, "close_factor_threshold_base"),
+            min_leftover_base=check_amount(leftover, "min_leftover_base"),
         )
         market = cls(state, address, network, base_currency, price_decimals)
         state.register_contract(market)
@@ -228,6 +270,30 @@ class Market(Contract, Governable):
             if new != old.feed:
                 self.state.emit(FeedSet(self.address, asset, old.feed, new))
 
+    @external
+    def set_oracle_policy(self, max_age: int | None = None, sequencer_feed: str | None = None,
+                          grace_period: int = 3600, *, caller: str | None = None) -> None:
+        """Set how fresh prices must be for a borrow and the L2 sequencer sentinel (admin).
+        ``max_age`` (s, None = any age): a borrow using a price older than that reverts
+        chain.StaleFeed. ``sequencer_feed``: a contract with ``latest_answer() -> (is_down,
+        since)`` (:class:`lending.SequencerOracle`; None = no sentinel); while it reports down,
+        and for ``grace_period`` s after it came up, borrows revert SequencerDown / GracePeriod
+        and only positions below HF 0.95 can be liquidated (Aave ``PriceOracleSentinel``). The
+        default grace period, 3600 s, is the one of Chainlink's L2 sequencer uptime feed example
+        (docs.chain.link, "L2 Sequencer Uptime Feeds", ``GRACE_PERIOD_TIME = 3600``); Aave sets
+        its own per deployment. Only borrows check ``max_age`` (liquidations, as Aave's, read the
+        latest price). Emits OraclePolicySet."""
+        self._admin(caller)
+        if max_age is not None and (type(max_age) is not int or max_age < 0):
+            raise InvalidArgument(f"max_age must be None or an int number of seconds >= 0, got {max_age!r}")
+        if type(grace_period) is not int or grace_period < 0:
+            raise InvalidArgument(f"grace_period must be an int number of seconds >= 0, got {grace_period!r}")
+        if sequencer_feed is not None:
+            check_sequencer_oracle(self, sequencer_feed)
+        self._store(("config",), attrs.evolve(self.config(), max_age=max_age, sequencer_feed=sequencer_feed,
+                                              grace_period=grace_period))
+        self.state.emit(OraclePolicySet(self.address, max_age, sequencer_feed, grace_period))
+
     # --- governable parameters ------------------------------------------------------------
 
     def param_specs(self) -> dict[str, ParamSpec]:
@@ -256,6 +322,26 @@ class Market(Contract, Governable):
             raise InvalidArgument(f"{role} may not be the market {self.address!r} itself: name an account "
                                   "or another contract")
         return _require_on(state, who, self.network, role)
+
+    @external
+    def import_position(self, user: str, supplied: Mapping[Token, int], borrowed: Mapping[Token, int], *,
+                        emode: int = 0, collateral: Mapping[Token, bool] | None = None) -> None:
+        """Write a snapshot position for ``user`` (an account or contract with no position here):
+        ``supplied`` and ``borrowed`` wei per asset become scaled balances at each reserve's
+        current indexes; the supplied underlying is minted to the market (the snapshot's cash)
+        and the borrowed to the user (it left the market before the snapshot), so conservation
+        and solvency hold. ``collateral`` flags override, per asset, the default (a supplied
+        asset with a non-zero liquidation threshold counts as collateral). Checks listed and
+        active reserves, ints >= 0, the category (and every borrowed asset in it), flags only on
+        supplied assets usable as collateral, an empty account; not LTV or HF (a snapshot is not
+        a borrow: it may be above LTV or liquidatable at once). Caps and frozen flags do not
+        apply. Set-up, like a faucet: from a script (outside every transaction) or from the
+        market's admin (anyone while no admin is set). Typed errors name the asset; nothing is
+        written on error. Emits PositionImported."""
+        if self.msg_sender is not None:
+            self._admin(None)
+        who = self._beneficiary(user, "user")
+        self._atomic(execute_import, who, supplied, borrowed, emode, collateral)
 
     @external
     def supply(self, user: str, asset: Token, amount: int, on_behalf_of: str | None = None) -> None:

@@ -5,7 +5,14 @@
   (whole tokens, 0 = none); ``.emode_category``; ``.borrowing_enabled``, ``.frozen``,
   ``.paused`` (0/1); ``.optimal_usage``, ``.base_rate``, ``.slope1``, ``.slope2`` (RAY);
 - ``emode.<id>.ltv``, ``emode.<id>.liquidation_threshold``, ``emode.<id>.liquidation_bonus``;
-- ``flash_premium_total``, ``flash_premium_to_protocol`` (bps), ``liquidation_v33`` (0/1).
+- ``flash_premium_total``, ``flash_premium_to_protocol`` (bps);
+- ``liquidation_rule`` (0 = "v2", 1 = "v3.0.2", 2 = "v3.3": :data:`lending.types.LIQUIDATION_RULES`),
+  ``liquidation_v33`` (0/1, an alias: 1 sets "v3.3", 0 sets "v3.0.2"), ``close_factor_bps``
+  (bps, 1..10000), ``close_factor_hf_threshold`` (WAD, 0..1e18), ``close_factor_threshold_base``
+  and ``min_leftover_base`` (base units).
+
+The oracle policy (max age, sequencer sentinel) is set by ``Market.set_oracle_policy``, not
+here: "no limit" (None) is not an int.
 
 A change reads at once in every health factor (configs are read at use). Changing the
 reserve factor or the rate curve first accrues the reserve at the old figures and then
@@ -19,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from chain import InvalidArgument, ParamSpec, UnknownParameter, WrongNetwork
-from chain.fixedpoint import PERCENTAGE_FACTOR, RAY, percent_mul
+from chain.fixedpoint import PERCENTAGE_FACTOR, RAY, UINT256_MAX, WAD, percent_mul
 from lending.errors import InvalidReserveParams
 from lending.rates import RateStrategy
 from lending.reserve import accrue, update_rates
-from lending.types import EModeCategory, ReserveConfig
+from lending.types import LIQUIDATION_RULES, EModeCategory, ReserveConfig
 
 if TYPE_CHECKING:
     from lending.market import Market
@@ -45,7 +52,12 @@ _STRATEGY: dict[str, tuple[int, int, str]] = {
 }
 _RESERVE_ALL = {**_RESERVE, **_STRATEGY}
 _EMODE = {"ltv": _BPS, "liquidation_threshold": _BPS, "liquidation_bonus": (0, 2 * PERCENTAGE_FACTOR, "bps")}
-_MARKET = {"flash_premium_total": _BPS, "flash_premium_to_protocol": _BPS, "liquidation_v33": _FLAG}
+_MARKET = {
+    "flash_premium_total": _BPS, "flash_premium_to_protocol": _BPS, "liquidation_v33": _FLAG,
+    "liquidation_rule": (0, len(LIQUIDATION_RULES) - 1, "rule"), "close_factor_bps": (1, PERCENTAGE_FACTOR, "bps"),
+    "close_factor_hf_threshold": (0, WAD, "wad"), "close_factor_threshold_base": (0, UINT256_MAX, "base"),
+    "min_leftover_base": (0, UINT256_MAX, "base"),
+}
 _ADMIN_FLAGS = {"flash_loan_enabled": _FLAG, "active": _FLAG}
 """Flags an admin sets directly (``list_reserve``, ``set_reserve_config``), not governable."""
 
@@ -135,6 +147,8 @@ def get(m: Market, name: str) -> int:
     """Current value of a parameter (flags as 0/1)."""
     kind, target, field = _split(m, name)
     if kind == "market":
+        if field == "liquidation_rule":
+            return LIQUIDATION_RULES.index(m.config().liquidation_rule)
         return int(getattr(m.config(), field))
     if kind == "emode":
         return getattr(target, field)
@@ -146,7 +160,12 @@ def apply(m: Market, name: str, value: int) -> None:
     """Write a validated value (inside the market's snapshot)."""
     kind, target, field = _split(m, name)
     if kind == "market":
-        new = bool(value) if field == "liquidation_v33" else value
+        if field == "liquidation_v33":
+            field, new = "liquidation_rule", "v3.3" if value else "v3.0.2"
+        elif field == "liquidation_rule":
+            new = LIQUIDATION_RULES[value]
+        else:
+            new = value
         m._store(("config",), attrs.evolve(m.config(), **{field: new}))
     elif kind == "emode":
         cat = attrs.evolve(target, **{field: value})

@@ -126,6 +126,11 @@ def _put(values: tuple[int, ...], i: int, value: int) -> tuple[int, ...]:
     return values[:i] + (value,) + values[i + 1 :]
 
 
+LIQUIDATION_RULES = ("v2", "v3.0.2", "v3.3")
+"""Liquidation rules a market can follow, by their governance code (index): 0 Aave v2, 1 Aave
+v3.0.2, 2 Aave v3.3 (see :mod:`lending.logic.liquidation`)."""
+
+
 @attrs.frozen
 class MarketConfig:
     """Market-wide settings (Aave ``PoolAddressesProvider`` and ``Pool`` constants)."""
@@ -133,10 +138,20 @@ class MarketConfig:
     treasury: str  # address that receives protocol fees as aTokens
     flash_premium_total: int = 5  # bps of a flash loan's amount charged as premium
     flash_premium_to_protocol: int = 0  # bps of the premium that goes to the treasury
-    liquidation_v33: bool = False  # True: Aave v3.3 close factor, dust rule and deficit
+    liquidation_rule: str = "v3.0.2"  # one of LIQUIDATION_RULES
+    close_factor_bps: int = 5000  # bps: share of a debt one liquidation may cover (the 50%)
+    close_factor_hf_threshold: int = 95 * 10**16  # WAD: at or below, 100% (v3.0.2) / no size cap (v3.3)
     close_factor_threshold_base: int = 2000 * 10**8  # base: v3.3 MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD
     min_leftover_base: int = 1000 * 10**8  # base: v3.3 MIN_LEFTOVER_BASE
+    max_age: int | None = None  # s: oldest price a borrow may use, None = any age
+    sequencer_feed: str | None = None  # address of an L2 sequencer uptime oracle, None = no sentinel
+    grace_period: int = 3600  # s: after the sequencer comes back up, borrows wait this long
     reserve_count: int = 0  # reserves listed so far
+
+    @property
+    def liquidation_v33(self) -> bool:
+        """True under the Aave v3.3 rules (close factor by size, dust rule, deficit)."""
+        return self.liquidation_rule == "v3.3"
 
 
 @attrs.frozen

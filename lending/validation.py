@@ -7,9 +7,9 @@ Amounts in wei, health factors in WAD, LTVs in bps.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chain import InvalidAmount
+from chain import InvalidAmount, require_fresh
 from chain.fixedpoint import UINT256_MAX, WAD, percent_div, ray_mul
 from lending.account import account_data
 from lending.errors import (
@@ -34,6 +34,7 @@ from lending.errors import (
     UnderlyingBalanceZero,
     UnknownEModeCategory,
 )
+from lending.sentinel import validate_borrow_allowed
 from lending.types import AccountData, ReserveConfig, ReserveState, UserPosition
 
 if TYPE_CHECKING:
@@ -80,12 +81,15 @@ def validate_withdraw(cfg: ReserveConfig, amount: int, balance: int) -> None:
 
 def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPosition,
                     amount: int) -> AccountData:
-    """Aave's ``validateBorrow`` order: amount, flags, borrowing enabled, cap, eMode, then the
-    account: collateral, LTV, HF > 1, collateral covering debt + amount at the LTV."""
+    """Aave's ``validateBorrow`` order: amount, flags, borrowing enabled, the oracle sentinel
+    (SequencerDown, GracePeriod), cap, eMode, then the account: fresh prices (StaleFeed, when
+    the market sets a max age), collateral, LTV, HF > 1, collateral covering debt + amount at
+    the LTV."""
     _nonzero(amount)
     validate_flags(cfg, frozen=True)
     if not cfg.borrowing_enabled:
         raise BorrowingNotEnabled(f"{cfg.asset.key} cannot be borrowed in this market")
+    validate_borrow_allowed(m)
     if cfg.borrow_cap:
         after = ray_mul(rs.scaled_debt, rs.variable_borrow_index) + amount
         if after > cfg.borrow_cap * cfg.unit:
@@ -97,6 +101,7 @@ def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPo
         raise InconsistentEModeCategory(
             f"{cfg.asset.key} is not in the user's efficiency-mode category {pos.emode}: leave it first"
         )
+    validate_prices_fresh(m, pos, cfg)
     acct = account_data(m, pos)
     if acct.total_collateral_base == 0:
         raise CollateralBalanceZero("the user has no enabled collateral: supply collateral first")
@@ -115,6 +120,29 @@ def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPo
             f"(at most {acct.available_borrows_base} base)"
         )
     return acct
+
+
+def validate_prices_fresh(m: Market, pos: UserPosition, cfg: ReserveConfig) -> None:
+    """Every price a borrow of ``cfg``'s asset uses (that asset's, and those of the user's
+    enabled collateral and debts) is at most the market's ``max_age`` seconds old; raises
+    chain.StaleFeed naming the feed. No check when ``max_age`` is None (Aave's own oracle reads
+    Chainlink's latest answer without one)."""
+    max_age = m.config().max_age
+    if max_age is None:
+        return
+    used = {cfg.id}
+    used.update(i for i in range(len(pos.supplied)) if pos.supplied[i] and pos.uses_as_collateral(i))
+    used.update(i for i, scaled in enumerate(pos.borrowed) if scaled)
+    now = m.state.now
+    for i in sorted(used):
+        rcfg = m._rcfg(i)
+        feed: Any = m.state.contract(rcfg.feed)
+        try:
+            reading = feed.latest()
+            updated_at = reading.updated_at
+        except (TypeError, ValueError, AttributeError, ArithmeticError):
+            continue  # the price read itself raises InvalidAssetPrice
+        require_fresh(reading, now, max_age, f"feed {rcfg.feed!r} pricing {rcfg.asset.key} (at t={updated_at})")
 
 
 def validate_repay(cfg: ReserveConfig, amount: int, debt: int, on_behalf: bool) -> None:

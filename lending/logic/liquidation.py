@@ -1,10 +1,17 @@
-"""Liquidations (Aave ``LiquidationLogic``): v3.0.2 by default, v3.3 rules per market flag.
+"""Liquidations (Aave ``LiquidationLogic``) under the market's rule: "v2", "v3.0.2" or "v3.3".
 
-v3.0.2: close factor 50% of the reserve debt, 100% at HF <= 0.95. v3.3: the whole reserve debt,
-except 50% of the user's *total* debt (in base, converted back) when both the reserve's
-collateral and debt are worth at least ``close_factor_threshold_base`` and HF > 0.95; a
-liquidation must clear the debt, clear the collateral or leave ``min_leftover_base`` of both;
-when no collateral is left the remaining debt of every reserve is burned into ``deficit``.
+- v2 (aave/protocol-v2 ``LendingPoolCollateralManager``): at any HF < 1 one liquidation covers
+  at most ``close_factor_bps`` (``LIQUIDATION_CLOSE_FACTOR_PERCENT = 5000``) of the reserve
+  debt; the bonus is applied before the price division; no protocol fee, no dust rule.
+- v3.0.2: ``close_factor_bps`` of the reserve debt above ``close_factor_hf_threshold`` (0.95),
+  100% at or below it.
+- v3.3: the whole reserve debt, except ``close_factor_bps`` of the user's *total* debt (in
+  base, converted back) when both the reserve's collateral and debt are worth at least
+  ``close_factor_threshold_base`` and HF > ``close_factor_hf_threshold``; a liquidation must
+  clear the debt, clear the collateral or leave ``min_leftover_base`` of both; when no
+  collateral is left the remaining debt of every reserve is burned into ``deficit``.
+
+With a sequencer sentinel set, a liquidation at HF >= 0.95 waits for it (:mod:`lending.sentinel`).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from lending.errors import InvalidAssetPrice, InvalidBurnAmount, MustNotLeaveDus
 from lending.events import BadDebtRecorded, CollateralSet, DeficitCreated, LiquidationCall
 from lending.logic import credit_supply, touch
 from lending.reserve import normalized_debt, normalized_income, update_rates
+from lending.sentinel import validate_liquidation_allowed
 from lending.types import AccountData, MarketConfig, UserPosition
 from lending.validation import validate_liquidation
 
@@ -26,11 +34,12 @@ if TYPE_CHECKING:
     from lending.market import Market
 
 DEFAULT_CLOSE_FACTOR = 5_000
-"""bps: share of the debt one liquidation may cover above ``CLOSE_FACTOR_HF_THRESHOLD``."""
+"""bps: Aave's default ``close_factor_bps`` (v2 ``LIQUIDATION_CLOSE_FACTOR_PERCENT``, v3
+``DEFAULT_LIQUIDATION_CLOSE_FACTOR``)."""
 MAX_CLOSE_FACTOR = 10_000
-"""bps: share coverable at or below the threshold."""
+"""bps: share coverable at or below the threshold (v3 ``MAX_LIQUIDATION_CLOSE_FACTOR``)."""
 CLOSE_FACTOR_HF_THRESHOLD = 95 * 10**16
-"""WAD: 0.95."""
+"""WAD: 0.95, Aave v3's default ``close_factor_hf_threshold``."""
 
 
 @attrs.frozen
@@ -45,19 +54,26 @@ class Seizure:
 
 def collateral_to_seize(
     debt_to_cover: int, collateral_price: int, collateral_unit: int, debt_price: int, debt_unit: int,
-    user_collateral: int, bonus: int, fee_bps: int,
+    user_collateral: int, bonus: int, fee_bps: int, *, rule: str = "v3.0.2",
 ) -> Seizure:
     """Collateral for ``debt_to_cover`` at ``bonus`` (bps, 10000 + bonus), capped by the user's
     balance (then the debt is cut to match); the fee is ``fee_bps`` of the bonus part.
-    Floors on the price conversions, half up on ``percentMul``/``percentDiv``, as Aave.
-    Raises InvalidAssetPrice for a price that is not positive (the conversion divides by it)."""
+    Floors on the price conversions, half up on ``percentMul``/``percentDiv``, as Aave. Under
+    ``rule`` "v2" the bonus multiplies the numerator before the price division
+    (``debtPrice * debt * colUnit .percentMul(bonus) / (colPrice * debtUnit)``, Aave v2) and
+    there is no fee. Raises InvalidAssetPrice for a price that is not positive."""
     if collateral_price <= 0 or debt_price <= 0:
         raise InvalidAssetPrice(
             f"liquidation needs positive prices, got collateral {collateral_price} and debt {debt_price} "
             "base units: the reserve's feed is broken; fix it or set another feed"
         )
-    base = debt_price * debt_to_cover * collateral_unit // (collateral_price * debt_unit)
-    max_collateral = percent_mul(base, bonus)
+    if rule == "v2":
+        fee_bps = 0
+        max_collateral = percent_mul(debt_price * debt_to_cover * collateral_unit, bonus) // (
+            collateral_price * debt_unit)
+    else:
+        base = debt_price * debt_to_cover * collateral_unit // (collateral_price * debt_unit)
+        max_collateral = percent_mul(base, bonus)
     if max_collateral > user_collateral:
         collateral = user_collateral
         debt = percent_div(collateral_price * collateral * debt_unit // (debt_price * collateral_unit), bonus)
@@ -74,18 +90,20 @@ def max_liquidatable_debt(
     mc: MarketConfig, acct: AccountData, user_debt: int, user_collateral: int,
     collateral_price: int, collateral_unit: int, debt_price: int, debt_unit: int,
 ) -> int:
-    """The most of ``user_debt`` (wei) one liquidation may cover (see module docstring)."""
-    hf = acct.health_factor
-    if not mc.liquidation_v33:
-        factor = DEFAULT_CLOSE_FACTOR if hf > CLOSE_FACTOR_HF_THRESHOLD else MAX_CLOSE_FACTOR
+    """The most of ``user_debt`` (wei) one liquidation may cover under the market's rule (see
+    the module docstring)."""
+    hf, rule, factor = acct.health_factor, mc.liquidation_rule, mc.close_factor_bps
+    if rule == "v2":
         return percent_mul(user_debt, factor)
+    if rule == "v3.0.2":
+        return percent_mul(user_debt, factor if hf > mc.close_factor_hf_threshold else MAX_CLOSE_FACTOR)
     debt_base = user_debt * debt_price // debt_unit
     collateral_base = user_collateral * collateral_price // collateral_unit
     threshold = mc.close_factor_threshold_base
-    if collateral_base >= threshold and debt_base >= threshold and hf > CLOSE_FACTOR_HF_THRESHOLD:
-        half_total = percent_mul(acct.total_debt_base, DEFAULT_CLOSE_FACTOR)
-        if debt_base > half_total:
-            return half_total * debt_unit // debt_price
+    if collateral_base >= threshold and debt_base >= threshold and hf > mc.close_factor_hf_threshold:
+        capped = percent_mul(acct.total_debt_base, factor)
+        if debt_base > capped:
+            return capped * debt_unit // debt_price
     return user_debt
 
 
@@ -113,7 +131,9 @@ def execute_liquidation(m: Market, liquidator: str, user: str, cr: int, dr: int,
     pos = m._position(user)
     acct = account_data(m, pos)
     user_debt = ray_mul(pos.borrowed_of(dr), drs.variable_borrow_index)
+    validate_liquidation_allowed(m, acct.health_factor)
     validate_liquidation(ccfg, dcfg, acct.health_factor, pos, user_debt)
+    rule, v33 = mc.liquidation_rule, mc.liquidation_v33
     emode = m._emode_for(pos, ccfg)
     bonus = ccfg.liquidation_bonus if emode is None else emode.liquidation_bonus
     income = drs.liquidity_index if cr == dr else normalized_income(m._rstate(cr), now)
@@ -121,13 +141,13 @@ def execute_liquidation(m: Market, liquidator: str, user: str, cr: int, dr: int,
     prices = (m._price(cr), ccfg.unit, m._price(dr), dcfg.unit)
     cap = max_liquidatable_debt(mc, acct, user_debt, user_collateral, *prices)
     s = collateral_to_seize(min(debt_to_cover, cap), *prices, user_collateral, bonus,
-                            ccfg.liquidation_protocol_fee)
-    if mc.liquidation_v33:
+                            ccfg.liquidation_protocol_fee, rule=rule)
+    if v33:
         check_dust(mc, s, user_debt, user_collateral, *prices)
     emptied = s.collateral + s.fee == user_collateral
     if emptied:
         pos = pos.with_collateral(cr, False)
-    no_collateral_left = mc.liquidation_v33 and acct.total_collateral_base == s.collateral_base
+    no_collateral_left = v33 and acct.total_collateral_base == s.collateral_base
     burn = user_debt if no_collateral_left else s.debt
     scaled = ray_div(burn, drs.variable_borrow_index)
     if scaled == 0:
@@ -147,7 +167,7 @@ def execute_liquidation(m: Market, liquidator: str, user: str, cr: int, dr: int,
         s = attrs.evolve(s, fee=_pay_fee(m, user, cr, s.fee, income))
     if no_collateral_left:
         _burn_bad_debt(m, user)
-    elif not mc.liquidation_v33:
+    elif not v33:
         _record_bad_debt(m, user)
     state.transfer(dcfg.asset, liquidator, m.address, s.debt)
     state.emit(LiquidationCall(m.address, ccfg.asset, dcfg.asset, user, s.debt, s.collateral, s.fee,

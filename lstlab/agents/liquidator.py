@@ -21,7 +21,8 @@ One attempt on a user (:meth:`Liquidator.attempt`):
 2. the rule: liquidate the pair with the largest expected profit valued in ETH at the market's
    prices; pairs without a route are skipped;
 3. it is executed only when that profit exceeds the network's gas (``gas_wei``): inside a
-   snapshot, flash-borrow the debt covered (mode 0), ``market.liquidate(..., receive_a_token=
+   snapshot, flash-borrow the debt covered (mode 0; from the market itself, or from another
+   market of its network when it lacks the cash: :func:`flash_lender`), ``market.liquidate(..., receive_a_token=
    False)``, sell the collateral by the plan, repay loan and premium. The profit is measured
    as the change of the liquidator's balance of the debt asset; when any step reverts, or the
    measured profit does not exceed the gas, the snapshot is reverted: nothing was written.
@@ -193,7 +194,9 @@ def sell(world: World, account: str, token_in: Token, token_out: Token, amount: 
     return plan
 
 
-def _bonus(market: lending.Market, user: str, collateral: Token) -> int:
+def liquidation_bonus(market: lending.Market, user: str, collateral: Token) -> int:
+    """The bonus (bps, 10_500 = 5%) a liquidation of ``user``'s ``collateral`` earns: the
+    user's eMode category's when the collateral belongs to it, else the reserve's (Aave)."""
     cfg = market.reserve_config(collateral)
     pos = market.position(user)
     category = market.emode_category(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
@@ -202,7 +205,7 @@ def _bonus(market: lending.Market, user: str, collateral: Token) -> int:
 
 def cover_amount(market: lending.Market, user: str, collateral: Token, debt: Token) -> tuple[int, Seizure]:
     """``(cover, seizure)`` of one liquidation of ``user``'s ``debt`` against ``collateral``:
-    ``cover`` is the most the market's close factor allows (v3.0.2 or v3.3 rules); the
+    ``cover`` is the most the market's close factor allows (v2, v3.0.2 or v3.3 rules); the
     seizure is what the market computes for it (collateral to the liquidator, debt actually
     covered, protocol fee), with the market's rounding. ``(0, zero seizure)`` when the user is
     not liquidatable or that collateral cannot be seized."""
@@ -215,8 +218,25 @@ def cover_amount(market: lending.Market, user: str, collateral: Token, debt: Tok
         return 0, Seizure(0, 0, 0, 0)
     prices = (market.price(collateral), ccfg.unit, market.price(debt), dcfg.unit)
     cap = max_liquidatable_debt(market.config(), acct, owed, held, *prices)
-    bonus = _bonus(market, user, collateral)
-    return cap, collateral_to_seize(cap, *prices, held, bonus, ccfg.liquidation_protocol_fee)
+    bonus = liquidation_bonus(market, user, collateral)
+    return cap, collateral_to_seize(cap, *prices, held, bonus, ccfg.liquidation_protocol_fee,
+                                    rule=market.config().liquidation_rule)
+
+
+def flash_lender(world: World, market: lending.Market, asset: Token, amount: int) -> lending.Market:
+    """The market a liquidation of ``market`` flash-borrows ``amount`` wei of ``asset`` from:
+    ``market`` itself when it holds that much cash, else the first market of ``World.markets()``
+    on its network that lists the asset and holds it (as a liquidator borrows wherever the cash
+    is: a snapshot's market may hold none of its borrowed asset); ``market`` when none does (its
+    flash loan then reverts, counted as ``revert``)."""
+    state = world.state
+    if state.balance_of(asset, market.address) >= amount:
+        return market
+    for other in world.markets().values():
+        if (other.network == market.network and asset in other.reserves()
+                and state.balance_of(asset, other.address) >= amount):
+            return other
+    return market
 
 
 def _addresses(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
@@ -356,7 +376,6 @@ class Liquidator(Funded):
         reserves = m.reserves()
         debts = [t for i, t in enumerate(reserves) if pos.borrowed_of(i)]
         collaterals = [t for i, t in enumerate(reserves) if pos.uses_as_collateral(i) and pos.supplied_of(i)]
-        premium_bps = m.config().flash_premium_total
         options = []
         for debt in debts:
             for collateral in collaterals:
@@ -370,6 +389,7 @@ class Liquidator(Funded):
                     except NoRoute:
                         plan = None
                     proceeds = 0 if plan is None else plan.amount_out
+                premium_bps = flash_lender(world, m, debt, s.debt).config().flash_premium_total
                 gain = proceeds - s.debt - percent_mul(s.debt, premium_bps)
                 profit = book.eth_value(m, debt, gain) if gain > 0 else -1
                 options.append(_Option(debt, collateral, cover, s, plan, profit))
@@ -393,7 +413,8 @@ class Liquidator(Funded):
             seen.append((s, plan))
 
         try:
-            premium = m.flash_loan(self.name, o.debt, o.seizure.debt, callback, mode=0)
+            lender = flash_lender(world, m, o.debt, o.seizure.debt)
+            premium = lender.flash_loan(self.name, o.debt, o.seizure.debt, callback, mode=0)
             gained = state.balance_of(o.debt, self.name) - before
             profit = book.eth_value(m, o.debt, gained) if gained > 0 else 0
             if profit <= gas:
@@ -428,6 +449,8 @@ __all__ = [
     "Sweep",
     "bad_debt",
     "cover_amount",
+    "flash_lender",
+    "liquidation_bonus",
     "sell",
     "sell_quote",
 ]

@@ -1,5 +1,7 @@
 """Probes for auditors: liquidation thresholds per risk factor, shocks that move every venue
-coherently, liquidation cascades through the whole-book liquidator, dependency paths.
+coherently, liquidation cascades through the whole-book liquidator or from a sale
+(:mod:`lstlab.audit.sale`), collateral seizable at a price (:mod:`lstlab.audit.seizable`),
+snapshot import of real positions (:mod:`lstlab.audit.snapshot`), dependency paths.
 
 Nothing here mutates a world it is given, except the setters and shocks, which say so
 (use them on forks).
@@ -21,6 +23,8 @@ from lstlab.audit.factors import (
     set_rate,
 )
 from lstlab.audit.paths import paths
+from lstlab.audit.sale import KEEPER, SELLER, Sale, SaleCascade, sale_cascade
+from lstlab.audit.seizable import seizable
 from lstlab.audit.shocks import (
     REFERENCE_POOL,
     SHOCK_NODES,
@@ -35,12 +39,49 @@ from lstlab.audit.shocks import (
     pool_steth_eth,
     references,
 )
+from lstlab.audit.snapshot import Positions, SnapshotError, load_positions, open_positions
 from lstlab.audit.thresholds import bisect_threshold, closed_form_threshold, thresholds
 
 __all__ = [
-    "BACKED_L2_FEED", "BACKING_FEED", "FACTORS", "L2_FACTORS", "REFERENCE_POOL", "SHOCKER",
-    "SHOCKS", "SHOCK_NODES", "BackingFeed", "Cascade", "Factor", "Round", "Shock", "align",
-    "apply_shock", "bisect_threshold", "borrowers", "cascade", "closed_form_threshold",
-    "depeg_pool", "feed_from_pool", "follow", "install_backing_oracle", "move", "paths",
-    "pool_steth_eth", "references", "set_backing", "set_eth_usd", "set_rate", "thresholds",
+    "BACKED_L2_FEED",
+    "BACKING_FEED",
+    "FACTORS",
+    "KEEPER",
+    "L2_FACTORS",
+    "REFERENCE_POOL",
+    "SELLER",
+    "SHOCKER",
+    "SHOCKS",
+    "SHOCK_NODES",
+    "BackingFeed",
+    "Cascade",
+    "Factor",
+    "Positions",
+    "Round",
+    "Sale",
+    "SaleCascade",
+    "Shock",
+    "SnapshotError",
+    "align",
+    "apply_shock",
+    "bisect_threshold",
+    "borrowers",
+    "cascade",
+    "closed_form_threshold",
+    "depeg_pool",
+    "feed_from_pool",
+    "follow",
+    "install_backing_oracle",
+    "load_positions",
+    "move",
+    "open_positions",
+    "paths",
+    "pool_steth_eth",
+    "references",
+    "sale_cascade",
+    "seizable",
+    "set_backing",
+    "set_eth_usd",
+    "set_rate",
+    "thresholds",
 ]

@@ -39,7 +39,9 @@ import chain
 from chain import WAD
 from lstlab.agents.arbitrageur import Arbitrageur, Trades, protocol_rate
 from lstlab.agents.liquidator import REASONS, Liquidator, Sweep
+from lstlab.audit.sale import Rule, Sale, SaleCascade, sale_cascade
 from lstlab.audit.shocks import REFERENCE_POOL, SHOCK_NODES, Shock, align, feed_from_pool, follow, move
+from lstlab.errors import StrategyError
 from lstlab.world.book import bad_debt_book
 from lstlab.world.build import World
 from lstlab.world.venues import PoolInfo, mid_price
@@ -185,13 +187,31 @@ class Cascade:
         return pd.DataFrame(out)
 
 
-def cascade(world: World, shock: Shock, size: float, *, liquidator: Liquidator | None = None,
-            arbitrageur: Arbitrageur | None = None, max_rounds: int = 20) -> Cascade:
-    """Shock a fork of ``world`` and run rounds to a fixed point (module docstring).
-    ``liquidator`` defaults to ``Liquidator()`` (every market, default gas); ``arbitrageur``
-    to ``Arbitrageur()`` (the CEX arbitrageur, every pool); ``max_rounds`` 20 only bounds a
-    cascade that does not settle (a few rounds settle every world tried). Raises
-    StrategyError for an unknown shock or a size outside (0, 1); writes nothing to ``world``."""
+def cascade(world: World, shock: Shock | None = None, size: float | None = None, *, sale: Sale | None = None,
+            rule: Rule = "profitable", venue: str = "curve", oracle: str | None = None,
+            liquidator: Liquidator | None = None, arbitrageur: Arbitrageur | None = None,
+            max_rounds: int = 20) -> Cascade | SaleCascade:
+    """Shock a fork of ``world`` and run rounds to a fixed point (module docstring), or, with
+    ``sale``, the cascade of that sale (:func:`lstlab.audit.sale.sale_cascade`, with ``rule``,
+    ``venue`` and ``oracle``; a :class:`SaleCascade`). ``liquidator`` defaults to
+    ``Liquidator()`` (every market, default gas); ``arbitrageur`` to ``Arbitrageur()`` (the CEX
+    arbitrageur, every pool); ``max_rounds`` 20 only bounds a cascade that does not settle (a
+    few rounds settle every world tried). Raises StrategyError for an unknown shock, a size
+    outside (0, 1), a shock together with a sale, or a shock with a rule other than
+    ``profitable`` (a shock cascade runs the profit-seeking liquidator); writes nothing to
+    ``world``."""
+    if sale is not None:
+        if shock is not None or size is not None:
+            raise StrategyError("give a shock and its size, or a sale, not both")
+        return sale_cascade(world, sale, rule=rule, venue=venue, oracle=oracle, max_rounds=max_rounds,
+                            liquidator=liquidator)
+    if shock is None or size is None:
+        raise StrategyError("give a shock and its size (e.g. 'steth-depeg', 0.05), or sale=Sale(pool, wei)")
+    if rule != "profitable":
+        raise StrategyError(f"rule {rule!r} runs only from a sale: a shock cascade uses the profitable liquidator")
+    if oracle is not None:
+        world = world.fork()
+        world.set_oracle(oracle)
     liquidator = liquidator or Liquidator()
     arb = arbitrageur or Arbitrageur()
     fork = world.fork()

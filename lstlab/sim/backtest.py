@@ -38,6 +38,7 @@ from lstlab.market.prices import PriceTable, Quality
 from lstlab.report.summary import summarize
 from lstlab.sim.record import health_factor, step_row
 from lstlab.world.build import World, default_world
+from lstlab.world.oracles import poke_all
 from lstlab.world.params import OracleMode, WorldParams
 
 DAY = 86_400
@@ -100,6 +101,7 @@ class Backtest:
         """Steps 2-6 of the module docstring for one row; returns the recorded row."""
         world, account = self.world, self.loop.account
         world.set_prices(step.eth_usd, step.steth_eth)
+        poke_all(world)  # the oracles' keepers (aggregator nodes, EMA/TWAP pokes), before hf_pre and agents
         hf_pre = health_factor(world, account)
         contributed: dict[str, float] = {}
         for agent in self.agents:

@@ -11,7 +11,12 @@ Tables (every key optional; see ``lstlab/scenarios/*.toml`` for commented exampl
   drift, ``[[prices.synthetic.depegs]]``...);
 - ``[[events]]``: scheduled ``slash``, ``bridge-exploit``, ``ramp-a``, ``governance`` at a
   date (``at = "2022-06-10"``) or a day offset from the start (``at = 30``);
-- ``[run]``: ``oracle`` and ``seed``.
+- ``[run]``: ``oracle`` (a name of ``lstlab.world.oracles.ORACLES``: ``exchange-rate``,
+  ``market``, ``chainlink-market``, ``curve-ema``, ``v2-twap``, ``pool-quote``) and ``seed``.
+
+World keys of note: ``[world] markets = ["aave-v3", "aave-v2"]`` (presets, the first is the
+loop's market), ``[world.lst] start_rate``, ``[world.lending] background`` and the pool switches
+``[world.pools] curve / v2 / usdc_v2 / l2_curve`` (false: the pool is absent).
 
 Nothing in a file is executed; unknown keys, wrong types and impossible values are errors
 that name the file, line and key.
@@ -31,6 +36,7 @@ import pandas as pd
 
 from amm import stableswap_math
 from governance import timelock
+from lending import presets as lending_presets
 from lst import IssuerParams
 from lstlab.agents.background import FlowParams
 from lstlab.agents.scheduled import ScheduledEvent, Scheduler
@@ -40,8 +46,9 @@ from lstlab.market.synthetic import Depeg, SyntheticPath
 from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig, default_agents
 from lstlab.sim.schema import build, load_toml
 from lstlab.strategies.loop import MAX_EQUITY_ETH, Band
-from lstlab.world.build import World, default_world
-from lstlab.world.params import OracleMode, WorldParams
+from lstlab.world.build import World, default_world, staked_at_build
+from lstlab.world.oracles import ORACLES
+from lstlab.world.params import WorldParams
 
 MAX_LOOPS = 10_000
 """Most seeded loop positions a scenario or probe opens: 200 open in 0.04 s (measured), so this
@@ -117,9 +124,14 @@ class PricesSpec:
     synthetic: SyntheticPath = SyntheticPath()
 
 
+OracleName = Literal[tuple(ORACLES)]  # type: ignore[valid-type]
+"""The names of ``lstlab.world.oracles.ORACLES``, as the schema checks them (``run.oracle``)."""
+
+
 @attrs.frozen
 class RunSettings:
-    oracle: OracleMode = "exchange-rate"
+    oracle: OracleName = "exchange-rate"  # type: ignore[valid-type]
+    """The LST oracle of the Ethereum markets: a name of ``lstlab.world.oracles.ORACLES``."""
     seed: int = 0
 
     def __attrs_post_init__(self) -> None:
@@ -206,8 +218,11 @@ def check_world(p: WorldParams) -> None:
         datetime.fromisoformat(p.start)
     except ValueError:
         raise _refuse("world.start", repr(p.start), "give a date YYYY-MM-DD, e.g. 2023-06-19") from None
-    staked = (p.lending.background_wsteth + pools.curve_steth + pools.v2_weth + p.bridge.bridged_wsteth
-              + pools.l2_curve_wsteth + p.bridge.cex_l2_wsteth)
+    presets = lending_presets.PRESETS
+    for i, name in enumerate(p.markets):
+        if name not in presets:
+            raise _refuse(f"world.markets[{i}]", repr(name), f"a market preset: one of {', '.join(sorted(presets))}")
+    staked = staked_at_build(p)
     if lst.staked_eth < staked:
         raise _refuse("world.lst.staked_eth", lst.staked_eth,
                       f"the world stakes {staked} ETH for its market, pools and bridge: give at least that")
@@ -385,7 +400,8 @@ def _agents(scenario: Scenario, world: World, events: tuple[ScheduledEvent, ...]
 
         loop_population(world, scenario.agents.loops, seed)
     a = scenario.agents
-    agents += default_agents(world, seed, relayer=a.relayer, background=a.background, arbitrageur=a.arbitrageur,
+    background = a.background and scenario.world.lending.background  # no background borrower: no flows
+    agents += default_agents(world, seed, relayer=a.relayer, background=background, arbitrageur=a.arbitrageur,
                              liquidator=a.liquidator, flows=a.flows)
     return agents
 

@@ -33,7 +33,7 @@ import bridge
 import governance
 import lending
 import lst
-from chain import WAD, CompositeFeed, ManualFeed, State, Token
+from chain import WAD, CompositeFeed, InvalidArgument, ManualFeed, State, Token
 from lending import presets as aave
 from lending.rates import RateStrategy
 from lstlab.world.names import (
@@ -139,18 +139,30 @@ class World:
     def l2_curve(self) -> amm.StableSwap:
         return self.state.contract(L2_CURVE)  # type: ignore[return-value]
 
+    def market_addresses(self) -> tuple[str, ...]:
+        """Addresses of the Ethereum markets, ``params.markets`` in order (:func:`market_address`)."""
+        return tuple(market_address(self.params, name) for name in self.params.markets)
+
     def markets(self) -> dict[str, lending.Market]:
-        """Every lending market of the world by address (Ethereum first, then the L2)."""
-        return {address: self.state.contract(address) for address in (MARKET, L2_MARKET)}  # type: ignore[misc]
+        """Every lending market of the world by address: the Ethereum ones in the order of
+        ``params.markets`` (``World.market`` first), then the L2's."""
+        return {address: self.state.contract(address)  # type: ignore[misc]
+                for address in (*self.market_addresses(), L2_MARKET)}
 
     def pools(self) -> tuple[PoolInfo, ...]:
-        """Every pool of the world, on every network (see :class:`PoolInfo`)."""
-        return (
-            PoolInfo("curve", CURVE, ETH, "stableswap", self.wsteth, self.weth),
-            PoolInfo("v2", self.pair.address, ETH, "v2", self.wsteth, self.weth),
-            PoolInfo("usdc_v2", self.usdc_pair.address, ETH, "v2", self.weth, self.usdc),
-            PoolInfo("l2_curve", L2_CURVE, L2, "stableswap", self.l2_wsteth, self.l2_weth),
-        )
+        """Every pool present in the world, on every network (see :class:`PoolInfo`), in the
+        order curve, v2, usdc_v2, l2_curve; a pool switched off in ``params.pools`` is absent."""
+        on = self.params.pools
+        out = []
+        if on.curve:
+            out.append(PoolInfo("curve", CURVE, ETH, "stableswap", self.wsteth, self.weth))
+        if on.v2:
+            out.append(PoolInfo("v2", self.pair.address, ETH, "v2", self.wsteth, self.weth))
+        if on.usdc_v2:
+            out.append(PoolInfo("usdc_v2", self.usdc_pair.address, ETH, "v2", self.weth, self.usdc))
+        if on.l2_curve:
+            out.append(PoolInfo("l2_curve", L2_CURVE, L2, "stableswap", self.l2_wsteth, self.l2_weth))
+        return tuple(out)
 
     @property
     def governor(self) -> governance.Governor:
@@ -173,9 +185,16 @@ class World:
     def feed(self, name: str) -> Any:
         return self.state.contract(name)
 
-    def set_oracle(self, mode: OracleMode) -> None:
-        """Price wstETH in the Ethereum market by the protocol rate or by the market."""
-        self.market.set_feed(self.wsteth, f"wsteth-usd-{'rate' if mode == 'exchange-rate' else 'market'}")
+    def set_oracle(self, name: OracleMode | str, **options: Any) -> list[str]:
+        """Price wstETH in every Ethereum market that lists it with the oracle ``name`` (one of
+        ``lstlab.world.oracles.ORACLES``), through :func:`lstlab.world.oracles.install`
+        (idempotent; ``options`` pass on to it). The L2 market keeps its relayed-rate feed: the
+        named oracles are Ethereum feeds. Returns the feed address each market then reads, in
+        ``markets()`` order."""
+        from lstlab.world import oracles
+
+        return [oracles.install(self, name, market=address, **options) for address in self.market_addresses()
+                if self.wsteth in self.state.contract(address).reserves()]  # type: ignore[attr-defined]
 
     def set_prices(self, eth_usd: float, steth_eth: float) -> None:
         """Set the ETH/USD and the stETH/ETH market feeds (floats from a price table)."""
@@ -229,21 +248,66 @@ def _deploy_issuer(world: World, p: WorldParams) -> None:
     for k in range(p.lst.operators):
         address = state.add_account(f"operator-{k:02d}")
         issuer.add_operator(f"operator {k:02d}", address)
+    _set_start_rate(world, p.lst.start_rate)
     issuer.set_param("fee_bps", p.lst.fee_bps)
 
 
+def _set_start_rate(world: World, rate: float) -> None:
+    """Bring the fresh issuer (only its bootstrap staked) to ``rate`` stETH per wstETH: one
+    fee-free report crediting execution-layer rewards of ``round(rate * 1e18) * S // 1e18 - T``
+    wei (the rewards earned before the world's start), so ``st_per_token`` is ``round(rate *
+    1e18)`` to the wei. Later stakes mint shares at that rate (floors favour holders)."""
+    issuer = world.issuer
+    target = _wad(rate) * issuer.total_shares() // WAD
+    extra = target - issuer.total_pooled()
+    if extra > 0:
+        issuer.set_param("fee_bps", 0)
+        issuer.report(0, el_rewards=extra)
+
+
+def market_address(p: WorldParams, preset: str) -> str:
+    """Where the Ethereum market of preset ``preset`` lives: ``names.MARKET`` for the first of
+    ``p.markets``, the preset's name for the others."""
+    return MARKET if preset == p.markets[0] else preset
+
+
+def _deploy_preset(world: World, p: WorldParams, preset: str) -> lending.Market:
+    """Deploy preset ``preset`` of ``lending.presets.PRESETS`` at :func:`market_address` with the
+    world's WETH and wstETH and their USD feeds (the LST as wstETH in every market: the world's
+    pools trade wstETH, and Aave v2's stETH reserve takes it with stETH's figures, see
+    ``aave_v2_ethereum``). Every market prices in USD with the world's 8 feed decimals, Aave v2
+    included (its oracle quoted ETH): health factors are ratios, the numeraire changes only
+    the floors, and one base keeps every world oracle usable in every market. Raises
+    InvalidArgument for an unknown preset."""
+    presets = aave.PRESETS
+    if preset not in presets:
+        raise InvalidArgument(f"unknown market preset {preset!r}: use one of {sorted(presets)}")
+    mode = "rate" if p.lending.oracle == "exchange-rate" else "market"
+    kwargs: dict[str, Any] = {"treasury": TREASURY, "weth": world.weth, "weth_feed": "eth-usd",
+                              "wsteth": world.wsteth, "wsteth_feed": f"wsteth-usd-{mode}",
+                              "base_currency": "USD", "price_decimals": FEED_DECIMALS}
+    first = preset == p.markets[0]
+    if first and p.lending.liquidation_v33:
+        kwargs["liquidation_v33"] = True
+    market = presets[preset](world.state, market_address(p, preset), ETH, **kwargs)
+    if first and world.usdc not in market.reserves():
+        market.list_reserve(world.usdc, "usdc-usd", USDC_STRATEGY, **USDC)
+    return market
+
+
 def _deploy_market(world: World, p: WorldParams) -> None:
-    state, weth, wst = world.state, world.weth, world.wsteth
-    feed = "wsteth-usd-rate" if p.lending.oracle == "exchange-rate" else "wsteth-usd-market"
-    market = aave.aave_v3_ethereum(state, MARKET, ETH, treasury=TREASURY, weth=weth, weth_feed="eth-usd",
-                                   wsteth=wst, wsteth_feed=feed, liquidation_v33=p.lending.liquidation_v33)
-    market.list_reserve(world.usdc, "usdc-usd", USDC_STRATEGY, **USDC)
+    weth, wst = world.weth, world.wsteth
+    for preset in p.markets:
+        _deploy_preset(world, p, preset)
+    market = world.market
     if p.lending.weth_supplied:
         world.fund(weth, LENDER, weth.units(p.lending.weth_supplied))
         market.supply(LENDER, weth, weth.units(p.lending.weth_supplied))
-    if p.lending.usdc_supplied:
+    if p.lending.usdc_supplied and world.usdc in market.reserves():
         world.fund(world.usdc, LENDER, world.usdc.units(p.lending.usdc_supplied))
         market.supply(LENDER, world.usdc, world.usdc.units(p.lending.usdc_supplied))
+    if not p.lending.background:
+        return
     world.fund(weth, BORROWER, weth.units(p.lending.background_wsteth))
     collateral = world.stake(BORROWER, weth.units(p.lending.background_wsteth))
     market.supply(BORROWER, wst, collateral)
@@ -253,20 +317,25 @@ def _deploy_market(world: World, p: WorldParams) -> None:
 
 
 def _deploy_pools(world: World, p: WorldParams) -> None:
-    state, weth, wst = world.state, world.weth, world.wsteth
-    curve = amm.StableSwap.deploy(state, CURVE, ETH, [weth, wst], A=p.pools.curve_a, fee=p.pools.curve_fee,
-                                  admin_fee=p.pools.curve_admin_fee, rates=[None, "wsteth-steth"])
-    world.fund(weth, LP, weth.units(p.pools.curve_eth + 2 * p.pools.v2_weth) + weth.units(p.pools.curve_steth))
-    wst_amount = world.stake(LP, weth.units(p.pools.curve_steth))
-    curve.add_liquidity(LP, [weth.units(p.pools.curve_eth), wst_amount], 0)
+    state, weth, wst, on = world.state, world.weth, world.wsteth, p.pools
+    if on.curve:
+        curve = amm.StableSwap.deploy(state, CURVE, ETH, [weth, wst], A=p.pools.curve_a, fee=p.pools.curve_fee,
+                                      admin_fee=p.pools.curve_admin_fee, rates=[None, "wsteth-steth"])
+        world.fund(weth, LP, weth.units(p.pools.curve_eth) + weth.units(p.pools.curve_steth))
+        wst_amount = world.stake(LP, weth.units(p.pools.curve_steth))
+        curve.add_liquidity(LP, [weth.units(p.pools.curve_eth), wst_amount], 0)
     amm.Factory.deploy(state, FACTORY, ETH)
     router = amm.Router.deploy(state, ROUTER, ETH, factory=FACTORY)
-    v2_wst = world.stake(LP, weth.units(p.pools.v2_weth))
-    router.add_liquidity(LP, wst, weth, v2_wst, weth.units(p.pools.v2_weth), 0, 0, LP, state.now + 60)
-    usdc_side = world.usdc.units(1) * _usd(p.eth_usd) * p.pools.usdc_v2_weth // 10**FEED_DECIMALS
-    world.fund(weth, LP, weth.units(p.pools.usdc_v2_weth))
-    world.fund(world.usdc, LP, usdc_side)
-    router.add_liquidity(LP, weth, world.usdc, weth.units(p.pools.usdc_v2_weth), usdc_side, 0, 0, LP, state.now + 60)
+    if on.v2:
+        world.fund(weth, LP, weth.units(2 * p.pools.v2_weth))
+        v2_wst = world.stake(LP, weth.units(p.pools.v2_weth))
+        router.add_liquidity(LP, wst, weth, v2_wst, weth.units(p.pools.v2_weth), 0, 0, LP, state.now + 60)
+    if on.usdc_v2:
+        usdc_side = world.usdc.units(1) * _usd(p.eth_usd) * p.pools.usdc_v2_weth // 10**FEED_DECIMALS
+        world.fund(weth, LP, weth.units(p.pools.usdc_v2_weth))
+        world.fund(world.usdc, LP, usdc_side)
+        router.add_liquidity(LP, weth, world.usdc, weth.units(p.pools.usdc_v2_weth), usdc_side, 0, 0, LP,
+                             state.now + 60)
 
 
 def _deploy_l2(world: World, p: WorldParams) -> None:
@@ -286,7 +355,8 @@ def _deploy_l2(world: World, p: WorldParams) -> None:
     if p.bridge.l2_weth:
         world.fund(world.l2_weth, LENDER, world.l2_weth.units(p.bridge.l2_weth))
         market.supply(LENDER, world.l2_weth, world.l2_weth.units(p.bridge.l2_weth))
-    bridged = {BORROWER: p.bridge.bridged_wsteth, LP: p.pools.l2_curve_wsteth, CEX: p.bridge.cex_l2_wsteth}
+    bridged = {BORROWER: p.bridge.bridged_wsteth, LP: p.pools.l2_curve_wsteth if p.pools.l2_curve else 0,
+               CEX: p.bridge.cex_l2_wsteth}
     for account, eth in bridged.items():
         if eth:
             world.fund(world.weth, account, world.weth.units(eth))
@@ -295,11 +365,13 @@ def _deploy_l2(world: World, p: WorldParams) -> None:
     b.relay()
     if p.bridge.bridged_wsteth:
         market.supply(BORROWER, world.l2_wsteth, state.balance_of(world.l2_wsteth, BORROWER))
-    pool = amm.StableSwap.deploy(state, L2_CURVE, L2, [world.l2_weth, world.l2_wsteth], A=p.pools.curve_a,
-                                 fee=p.pools.curve_fee, admin_fee=p.pools.curve_admin_fee,
-                                 rates=[None, "l2:wsteth-steth"])
-    world.fund(world.l2_weth, LP, world.l2_weth.units(p.pools.l2_curve_weth))
-    pool.add_liquidity(LP, [world.l2_weth.units(p.pools.l2_curve_weth), state.balance_of(world.l2_wsteth, LP)], 0)
+    if p.pools.l2_curve:
+        pool = amm.StableSwap.deploy(state, L2_CURVE, L2, [world.l2_weth, world.l2_wsteth], A=p.pools.curve_a,
+                                     fee=p.pools.curve_fee, admin_fee=p.pools.curve_admin_fee,
+                                     rates=[None, "l2:wsteth-steth"])
+        world.fund(world.l2_weth, LP, world.l2_weth.units(p.pools.l2_curve_weth))
+        pool.add_liquidity(LP, [world.l2_weth.units(p.pools.l2_curve_weth),
+                                state.balance_of(world.l2_wsteth, LP)], 0)
     b.push_rate("l2:wsteth-steth")
     state.advance(p.bridge.deposit_latency)
     b.relay()
@@ -317,6 +389,15 @@ def _deploy_governance(world: World, p: WorldParams) -> None:
                                voting_delay=g.voting_delay_blocks, voting_period=g.voting_period_blocks,
                                proposal_threshold=ldo.units(g.supply) // 1000, quorum_numerator=g.quorum_percent,
                                timelock_delay=g.timelock_delay)
+
+
+def staked_at_build(p: WorldParams) -> int:
+    """ETH (whole) staked by the positions and pools the world builds, before ``stakers`` top
+    the issuer up to ``p.lst.staked_eth``: only those present count."""
+    on = p.pools
+    return ((p.lending.background_wsteth if p.lending.background else 0) + (p.pools.curve_steth if on.curve else 0)
+            + (p.pools.v2_weth if on.v2 else 0) + p.bridge.bridged_wsteth
+            + (p.pools.l2_curve_wsteth if on.l2_curve else 0) + p.bridge.cex_l2_wsteth)
 
 
 def start_time(p: WorldParams) -> int:
@@ -350,8 +431,7 @@ def default_world(params: WorldParams | None = None, *, start: int | None = None
     _deploy_pools(world, p)
     _deploy_l2(world, p)
     _deploy_governance(world, p)
-    rest = p.lst.staked_eth - (p.lending.background_wsteth + p.pools.curve_steth + p.pools.v2_weth
-                               + p.bridge.bridged_wsteth + p.pools.l2_curve_wsteth + p.bridge.cex_l2_wsteth)
+    rest = p.lst.staked_eth - staked_at_build(p)
     if rest > 0:
         world.fund(weth, STAKERS, weth.units(rest))
         issuer.submit(STAKERS, weth.units(rest))

@@ -28,6 +28,16 @@ def _non_negative(_instance: object, attribute: attrs.Attribute, value: float) -
         raise ValueError(f"{attribute.name} must not be negative, got {value}")
 
 
+def _at_least_one(_instance: object, attribute: attrs.Attribute, value: float) -> None:
+    if not value >= 1:
+        raise ValueError(f"{attribute.name} must be at least 1, got {value}")
+
+
+def _market_names(_instance: object, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    if not value or len(set(value)) != len(value) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{attribute.name} must name one or more distinct market presets, got {value!r}")
+
+
 def _bps(_instance: object, attribute: attrs.Attribute, value: int) -> None:
     if not 0 <= value <= 10_000:
         raise ValueError(f"{attribute.name} must be in [0, 10000] bps, got {value}")
@@ -47,6 +57,12 @@ class LstParams:
     staking_apr: float = attrs.field(default=0.035, validator=_non_negative)
     """Consensus + execution reward APR used when the price table has no ``staking_apr``
     column; Lido's APR was about 3-4% in 2023-2024 (a parameter, not data: PROVENANCE)."""
+    start_rate: float = attrs.field(default=1.0, validator=_at_least_one)
+    """stETH per wstETH when the world starts (the issuer's share rate). 1.0 (a fresh issuer)
+    keeps the worlds built before this figure existed; it was 1.1290 on 2023-06-19 (the Lido
+    model's snapshot, PROVENANCE). Reached by execution-layer rewards credited fee-free
+    before anyone else stakes (:func:`lstlab.world.build.default_world`); at least 1: the
+    rate has never been below 1 since launch."""
 
 
 @attrs.frozen
@@ -67,11 +83,27 @@ class LendingParams:
     """USDC supplied, so the market has a stablecoin to borrow."""
     liquidation_v33: bool = False
     """Aave v3.3 liquidation rules (close factor by size, dust rule, deficit) instead of v3.0.2."""
+    background: bool = True
+    """The background borrower (``background_wsteth`` collateral, ``weth_borrowed`` debt) and,
+    in backtests, its lending flows. False: no such position (a snapshot's positions stand in
+    for it). The passive lender's supply is set by ``weth_supplied``/``usdc_supplied`` (0: none),
+    since a loop's flash loan needs WETH in the market."""
 
 
 @attrs.frozen
 class PoolParams:
-    """DEX venues for wstETH/WETH."""
+    """DEX venues for wstETH/WETH. Each pool has a switch (``curve``, ``v2``, ``usdc_v2``,
+    ``l2_curve``): off, the pool is absent from the world (``World.pools()`` does not list it),
+    not a 1-wei stand-in."""
+
+    curve: bool = True
+    """The Ethereum StableSwap pool (``curve``)."""
+    v2: bool = True
+    """The constant-product wstETH/WETH pair (``v2``)."""
+    usdc_v2: bool = True
+    """The constant-product WETH/USDC pair (``usdc_v2``)."""
+    l2_curve: bool = True
+    """The L2 StableSwap pool (``l2_curve``)."""
 
     curve_eth: int = attrs.field(default=235_285, validator=_positive)
     """ETH side of the StableSwap pool: Curve stETH/ETH on 2023-06-19 (PROVENANCE)."""
@@ -148,6 +180,11 @@ class WorldParams:
     """ETH/USD at start: $1,719 on 2023-06-19 (PROVENANCE)."""
     steth_eth: float = attrs.field(default=1.0, validator=_positive)
     """Market stETH/ETH at start."""
+    markets: tuple[str, ...] = attrs.field(default=("aave-v3",), converter=tuple, validator=_market_names)
+    """Lending-market presets deployed on Ethereum (names of ``lending.presets.PRESETS``). The
+    first is ``World.market`` at ``names.MARKET`` (it gets the USDC reserve and the background
+    positions); each other one is deployed at its own name as address (``"aave-v2"``). Default:
+    Aave v3 Ethereum alone, the world before presets could be combined."""
     lst: LstParams = LstParams()
     lending: LendingParams = LendingParams()
     pools: PoolParams = PoolParams()

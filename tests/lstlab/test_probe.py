@@ -178,3 +178,52 @@ def test_unknown_factor_is_refused(loops_world):
     with pytest.raises(StrategyError, match="unknown risk factor"):
         audit.thresholds(world, accounts, ["gravity"])
     assert world.state.digest() == digest
+
+
+def _ladder_csv(path) -> None:
+    """Four wstETH/WETH positions in each of aave-v3 (eMode, LT 95%) and aave-v2 (LT 83%) at HF
+    1.002-1.02 at par (rate 1, 1 wstETH = 1 WETH at the market oracle)."""
+    lines = ["account,market,asset,collateral,debt,emode,collateral_enabled"]
+    for market, lt, emode in (("aave-v3", 0.95, 1), ("aave-v2", 0.83, 0)):
+        for k, hf in enumerate((1.002, 1.006, 1.01, 1.02)):
+            lines += [f"{market}-{k},{market},wstETH,100,0,{emode},true",
+                      f"{market}-{k},{market},WETH,0,{100 * lt / hf:.6f},{emode},true"]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_probe_positions_cli_matches_the_api(tmp_path, capsys):
+    """``lstlab probe --positions`` builds the world from its options, opens the snapshot and prints
+    the rounds of the sale's cascade: the same rows as the public API on the same world."""
+    import json
+
+    from lstlab.cli.app import main
+    from lstlab.cli.probe import sale_world_params
+
+    path = tmp_path / "book.csv"
+    _ladder_csv(path)
+    argv = ["probe", "--positions", str(path), "--market-preset", "aave-v3", "--market-preset", "aave-v2",
+            "--sell", "300", "--pool-balances", "3000,3000", "--amp", "30", "--fee-bps", "4",
+            "--oracle", "market", "--rule", "every-eligible", "--json"]
+    assert main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    params = sale_world_params(("aave-v3", "aave-v2"), "3000,3000", 30, 4.0, None)
+    assert (params.pools.curve_eth, params.pools.curve_steth, params.pools.curve_a, params.pools.curve_fee) == (
+        3000, 3000, 30, 4_000_000)
+    world = default_world(params)
+    audit.open_positions(world, audit.load_positions(path))
+    result = audit.cascade(world, sale=audit.Sale.of_steth(world, "curve", 300 * WAD), rule="every-eligible",
+                           oracle="market")
+    assert printed["rounds"] == result.rounds.to_dict(orient="records")
+    assert printed["positions"] == 8 and len(printed["rounds"]) >= 2
+    assert sum(r["aave-v2_liquidations"] for r in printed["rounds"]) > 0
+    assert sum(r["aave_liquidations"] for r in printed["rounds"]) > 0
+
+
+def test_probe_positions_needs_a_sale(tmp_path, capsys):
+    """--positions without --sell is a usage error (exit 2) that names --sell."""
+    from lstlab.cli.app import main
+
+    path = tmp_path / "book.csv"
+    _ladder_csv(path)
+    code = main(["probe", "--positions", str(path)])
+    assert code == 2 and "--sell" in capsys.readouterr().err

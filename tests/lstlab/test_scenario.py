@@ -140,3 +140,39 @@ def test_moving_utilisation_moves_the_borrow_rate_and_hot_borrowing_is_negative_
     assert (m["borrow_apr"] > m["staking_apr"]).mean() == s["share_borrow_above_staking"]
     assert s["net_apy_oracle"] < 0 and s["net_apy_market"] < 0
     assert s["loop_liquidations"] == 0  # the loss is carry, not a liquidation
+
+
+def test_world_and_oracle_keys_load(tmp_path):
+    """The world keys of issue 14 and a named oracle load into WorldParams and the run settings."""
+    text = ('[world]\nmarkets = ["aave-v3", "aave-v2"]\n[world.lst]\nstart_rate = 1.129\n'
+            '[world.lending]\nbackground = false\n[world.pools]\nv2 = false\nl2_curve = false\n'
+            '[run]\noracle = "curve-ema"\n')
+    s = sc.load_scenario(_write(tmp_path, text))
+    assert s.world.markets == ("aave-v3", "aave-v2") and s.world.lst.start_rate == 1.129
+    assert (s.world.lending.background, s.world.pools.v2, s.world.pools.l2_curve) == (False, False, False)
+    assert s.run.oracle == "curve-ema"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[world]\nmarkets = ["aave-v9"]\n', "world.markets[0]"),
+        ("[run]\noracle = \"twap\"\n", "run.oracle = 'twap'"),
+        ("[world.lst]\nstart_rate = 0.9\n", "start_rate must be at least 1"),
+    ],
+)
+def test_bad_world_and_oracle_keys_name_the_key(tmp_path, text, message):
+    with pytest.raises(ScenarioError) as info:
+        sc.load_scenario(_write(tmp_path, text))
+    assert message in str(info.value)
+
+
+def test_a_lean_scenario_runs(tmp_path):
+    """No V2 pool, no background borrower (so no background flows), the curve-ema oracle: 20
+    synthetic days run, with no ``price_v2`` column and no background figures."""
+    text = SYNTH + ('[world.lending]\nbackground = false\n[world.pools]\nv2 = false\n'
+                    '[run]\noracle = "curve-ema"\n[strategy]\nleverage = 3.0\n')
+    result = sc.run_scenario(_quiet(sc.load_scenario(_write(tmp_path, text))))
+    assert len(result.metrics) == 20 + 1  # days x steps_per_day + 1 rows (SyntheticPath)
+    assert "price_v2" not in result.metrics and not any(c.startswith("background_") for c in result.metrics)
+    assert "price_curve" in result.metrics
