@@ -15,8 +15,11 @@ Here the pool does not call the feed: :meth:`CurveEmaFeed.poke` is the upkeep, s
 every trade (``lstlab.world.oracles.poke_all`` each step) gives the pool's own oracle.
 
 :class:`PoolQuoteFeed` reads the price of selling ``size`` of one coin for another, fee
-included, live at every ``latest()``: ``get_dy(i, j, size) / size`` (a V2 pair's
-``getAmountOut``), rounded down, optionally down to a grid.
+included: ``get_dy(i, j, size) / size`` (a V2 pair's ``getAmountOut``), rounded down, optionally
+to a grid (down, or to the nearest step). Read live at every ``latest()`` by default; or
+sampled: the quote stored by the last ``poke()`` (a reporter pushing the pool's price at each
+update), so every reader between two pokes sees one price. On a StableSwap it can quote per
+rate unit (``rated``): the price of the stETH a wstETH coin stands for, in ETH.
 """
 
 from __future__ import annotations
@@ -227,13 +230,27 @@ class CurveEmaFeed(Contract):
         return PriceReading(PriceReading(wad, 18, 0).rescaled(self.decimals), self.decimals, st.ma_last_time)
 
 
+ROUNDINGS = ("floor", "nearest")
+"""How :class:`PoolQuoteFeed` puts a price on its grid: down, or to the nearest step (half up)."""
+
+
+@attrs.frozen
+class QuoteSample(Event):
+    """A sampled pool-quote feed stored the quote of the moment."""
+
+    feed: str
+    answer: int
+    updated_at: int
+
+
 class PoolQuoteFeed(Contract):
     """``chain.Feed`` of the fee-inclusive price of selling ``size`` of coin ``i`` for coin ``j``."""
 
     kind = "feed.pool_quote"
 
     def __init__(self, state: State, address: str, network: str, pool: str, i: int, j: int, size: int,
-                 grid: int | None, coin_in: Token, coin_out: Token, base: str, quote: str, decimals: int) -> None:
+                 grid: int | None, coin_in: Token, coin_out: Token, base: str, quote: str, decimals: int,
+                 rounding: str = "floor", rated: bool = False, live: bool = True) -> None:
         super().__init__(state, address, network)
         self.pool = pool
         self.i, self.j = i, j
@@ -242,20 +259,29 @@ class PoolQuoteFeed(Contract):
         self.coin_in, self.coin_out = coin_in, coin_out
         self.base, self.quote = base, quote
         self.decimals = decimals
+        self.rounding, self.rated, self.live = rounding, rated, live
 
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, pool: str, i: int, j: int, size: int,
                grid: int | None = None, decimals: int = 18, base: str | None = None,
-               quote: str | None = None) -> PoolQuoteFeed:
+               quote: str | None = None, rounding: str = "floor", rated: bool = False,
+               live: bool = True) -> PoolQuoteFeed:
         """Register a quote of selling ``size`` (wei of coin ``i``) for coin ``j`` in the
         StableSwap or V2 pair at ``pool`` (a pair's coins are 0 = token0, 1 = token1).
 
         ``grid``: None (no rounding, the default: the exact quote) or a positive step in the
         answer's units (1e-``decimals``) to which the price is rounded down, e.g. 25 * 10**14
-        for 0.0025 steps at 18 decimals. ``decimals`` defaults to 18 (wad, the pools' own
-        precision). ``base``/``quote`` default to the two coins' symbols. Raises
-        UnknownContract, InvalidArgument (not a pool, coins, grid, names), InvalidAmount
-        (size), WrongNetwork, DuplicateName; writes nothing on error.
+        for 0.0025 steps at 18 decimals. ``rounding``: "floor" (default, the feed as first
+        built) or "nearest" (to the nearest step, half up, from the exact ratio). ``decimals``
+        defaults to 18 (wad, the pools' own precision). ``base``/``quote`` default to the two
+        coins' symbols. ``rated`` (StableSwap only; default False, the coins' own units)
+        quotes per rate unit: ``size`` of coin ``i`` counts as ``size * rate_i / 1e18`` and the
+        output as ``out * rate_j / 1e18``, so a wstETH coin whose rate is stETH per wstETH is
+        priced as stETH. ``live`` (default True, a quote read when asked) False: the feed
+        answers the quote stored at deploy and by each :meth:`poke`. Raises UnknownContract,
+        InvalidArgument (not a pool, coins, grid, rounding, rated on a pair, names),
+        InvalidAmount (size), WrongNetwork, DuplicateName, and, sampled, what the pool raises
+        when it cannot quote; writes nothing on error.
         """
         facade = _pool_of(state, pool, network, (StableSwap, Pair))
         coins = facade.coins if isinstance(facade, StableSwap) else (facade.token0, facade.token1)
@@ -267,13 +293,22 @@ class PoolQuoteFeed(Contract):
         check_amount(size, "size", positive=True)
         if grid is not None and (type(grid) is not int or grid <= 0):
             raise InvalidArgument(f"grid must be None or a positive int step of the answer, got {grid!r}")
+        if rounding not in ROUNDINGS:
+            raise InvalidArgument(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
+        if type(rated) is not bool or type(live) is not bool:
+            raise InvalidArgument(f"rated and live must be bools, got {rated!r} and {live!r}")
+        if rated and not isinstance(facade, StableSwap):
+            raise InvalidArgument(f"{pool!r} is a V2 pair: only a StableSwap has rates to quote per rate unit")
         check_decimals(decimals)
         base = check_name(base, "base") if base is not None else coins[i].symbol
         quote = check_name(quote, "quote") if quote is not None else coins[j].symbol
-        feed = cls(state, address, network, pool, i, j, size, grid, coins[i], coins[j], base, quote, decimals)
+        feed = cls(state, address, network, pool, i, j, size, grid, coins[i], coins[j], base, quote, decimals,
+                   rounding, rated, live)
         with state.atomic():
             state.register_contract(feed)
             state.depend(address, pool, "reads-price")
+            if not live:
+                feed._store("sample", PriceReading(feed.quote_now(), decimals, state.now))
         return feed
 
     def amount_out(self) -> int:
@@ -284,16 +319,42 @@ class PoolQuoteFeed(Contract):
         reserves = pool.get_reserves()
         return get_amount_out(self.size, reserves[self.i], reserves[self.j], pool.fee_bps)
 
-    def latest(self) -> PriceReading:
-        """``amount_out() / size`` in whole coins, with ``decimals``, rounded down, then down to
-        the grid; read live, so ``updated_at`` is now. Raises what the pool raises when it
-        cannot quote ``size``."""
+    def quote_now(self) -> int:
+        """``amount_out() / size`` now, in whole coins (per rate unit when ``rated``) with
+        ``decimals``: rounded down, or with a grid, the exact ratio put on the grid by
+        ``rounding``. Raises what the pool raises when it cannot quote ``size``."""
         out = self.amount_out()
-        price = out * 10 ** (self.decimals + self.coin_in.decimals) // (self.size * 10**self.coin_out.decimals)
-        if self.grid is not None:
-            price -= price % self.grid
-        return PriceReading(price, self.decimals, self.state.now)
+        if self.rated:
+            rates = self.state.contract(self.pool).rates()  # type: ignore[attr-defined]
+            num, den = out * rates[self.j] * 10**self.decimals, self.size * rates[self.i]
+        else:
+            num = out * 10 ** (self.decimals + self.coin_in.decimals)
+            den = self.size * 10**self.coin_out.decimals
+        if self.grid is None:
+            return num // den
+        step = den * self.grid
+        if self.rounding == "nearest":
+            return (2 * num + step) // (2 * step) * self.grid
+        return num // step * self.grid
+
+    @external
+    def poke(self) -> bool:
+        """Store the quote now (anyone may call: the reporter); a live feed stores nothing and
+        returns False. Emits QuoteSample. Raises what the pool raises when it cannot quote."""
+        if self.live:
+            return False
+        reading = PriceReading(self.quote_now(), self.decimals, self.state.now)
+        self._store("sample", reading)
+        self.state.emit(QuoteSample(self.address, reading.answer, reading.updated_at))
+        return True
+
+    def latest(self) -> PriceReading:
+        """Live: :meth:`quote_now`, ``updated_at`` now. Sampled: the quote of the last poke (or
+        of the deploy) with its time."""
+        if not self.live:
+            return self._load("sample")
+        return PriceReading(self.quote_now(), self.decimals, self.state.now)
 
 
-__all__ = ["MA_EXP_TIME", "SPOT_CAP", "CurveEmaFeed", "EmaState", "EmaUpdated", "PoolQuoteFeed", "moving_average",
-           "pool_spot_price", "spot_prices", "wad_exp"]
+__all__ = ["MA_EXP_TIME", "ROUNDINGS", "SPOT_CAP", "CurveEmaFeed", "EmaState", "EmaUpdated", "PoolQuoteFeed",
+           "QuoteSample", "moving_average", "pool_spot_price", "spot_prices", "wad_exp"]

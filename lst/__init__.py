@@ -58,7 +58,23 @@ from lst.events import (
 from lst.feed import RateFeed
 from lst.issuer import Issuer
 from lst.operators import AllocationPolicy, least_active_stake, round_robin, single_operator
-from lst.presets import CARDANO, COSMOS, ETHEREUM, PRESETS, SOLANA, ChainPreset
+from lst.presets import (
+    CARDANO,
+    CBETH,
+    COSMOS,
+    ETHEREUM,
+    MSOL,
+    PRESETS,
+    PROVIDERS,
+    RETH,
+    SOLANA,
+    STATOM,
+    STETH,
+    ChainPreset,
+    ProviderPreset,
+    UnstakeFees,
+    derived_report_limit,
+)
 from lst.queue import MAX_WITHDRAWAL_UNITS, MIN_WITHDRAWAL, WithdrawalQueue, claimable
 from lst.records import Concentration, IssuerParams, Operator, Pool, Queue, Request
 from lst.unstake import UnstakePool, linear_fee
@@ -66,12 +82,18 @@ from lst.wrapper import Wrapper
 
 __all__ = [
     "CARDANO",
+    "CBETH",
     "COSMOS",
     "ETHEREUM",
     "MAX_WITHDRAWAL_UNITS",
     "MIN_WITHDRAWAL",
+    "MSOL",
     "PRESETS",
+    "PROVIDERS",
+    "RETH",
     "SOLANA",
+    "STATOM",
+    "STETH",
     "AllocationPolicy",
     "ChainPreset",
     "Concentration",
@@ -86,6 +108,7 @@ __all__ = [
     "NotRequestOwner",
     "Operator",
     "Pool",
+    "ProviderPreset",
     "Queue",
     "RateFeed",
     "ReportOutOfBounds",
@@ -102,6 +125,7 @@ __all__ = [
     "TransferShares",
     "UnknownOperator",
     "UnknownRequest",
+    "UnstakeFees",
     "UnstakePool",
     "ValidatorsDeposited",
     "ValidatorsExited",
@@ -114,6 +138,7 @@ __all__ = [
     "WrongToken",
     "ZeroDeposit",
     "claimable",
+    "derived_report_limit",
     "least_active_stake",
     "linear_fee",
     "round_robin",

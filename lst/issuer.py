@@ -123,7 +123,9 @@ class Issuer(ShareToken, Governable):
     ) -> Issuer:
         """Deploy an issuer of ``symbol`` (default: the preset's) against the ledger token
         ``native``. ``bootstrap`` native wei come from ``funder`` and mint as many shares to
-        ``DEAD_ADDRESS``, where they stay (Lido ``_bootstrapInitialHolder``).
+        ``DEAD_ADDRESS``, where they stay (Lido ``_bootstrapInitialHolder``). The report limit
+        ``annual_increase_limit_bps`` starts at the preset's ``report_limit_bps`` (derived from
+        its reward rate), so the chain's own rewards pass the sanity check.
 
         Raises UnknownToken, WrongNetwork, UnknownAccount, InvalidAmount, ZeroDeposit,
         InsufficientBalance, WrongToken (symbol taken).
@@ -151,7 +153,9 @@ class Issuer(ShareToken, Governable):
             state.transfer(native, funder, address, bootstrap)
             state.mint(token, DEAD_ADDRESS, bootstrap)
             issuer._store("pool", Pool(buffered=bootstrap, last_report_time=state.now))
-            issuer._store("params", IssuerParams(network_stake=stake))
+            issuer._store(
+                "params", IssuerParams(network_stake=stake, annual_increase_limit_bps=preset.report_limit_bps)
+            )
             issuer._store("registry", Registry())
             issuer._store("slashings", SlashLog())
             state.depend(address, token_node(native), "holds-native")

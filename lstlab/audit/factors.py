@@ -136,7 +136,42 @@ def setters() -> dict[str, Setter]:
     }
 
 
+
+DEPEG_STEP = 10**15
+"""Resolution of the bisection of a shock's sale (:func:`sell_until`): 0.001 token (wei)."""
+
+
+def sell_until(world: World, pool, i: int, j: int, held: int, low_enough: Callable[[], bool]) -> int:
+    """Sell coin ``i`` of the StableSwap ``pool`` from :data:`SHOCKER` (holding ``held``) for
+    coin ``j``: the least multiple of :data:`DEPEG_STEP` after which ``low_enough()`` holds (or
+    the pool refuses more), found by bisection with each trial in a reverted snapshot; the sale
+    is then made. Returns the amount sold (wei)."""
+    state = world.state
+
+    def enough(x: int) -> bool:
+        snap = state.snapshot()
+        try:
+            pool.exchange(SHOCKER, i, j, x, 0)
+            return low_enough()
+        except chain.LstlabError:
+            return True
+        finally:
+            state.revert(snap)
+
+    lo, hi = 0, held // DEPEG_STEP
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if enough(mid * DEPEG_STEP):
+            hi = mid
+        else:
+            lo = mid
+    pool.exchange(SHOCKER, i, j, hi * DEPEG_STEP, 0)
+    return hi * DEPEG_STEP
+
+
 __all__ = [
+    "DEPEG_STEP",
+    "sell_until",
     "BACKED_L2_FEED", "BACKING_FEED", "FACTORS", "L2_FACTORS", "SHOCKER", "BackingFeed", "Factor",
     "Setter", "backing_wad", "borrowers", "install_backing_oracle", "market_of", "set_backing",
     "set_eth_usd", "set_rate", "setters",

@@ -14,7 +14,10 @@ exchange, before any liquidation:
   the StableSwap pool's price follows through its rate oracle, the V2 pair and the L2 pool
   (whose relayed rate lags) are brought to it;
 - ``bridge-exploit``: the size of the bridge escrow is drained (backing ``1 - size``; the L2
-  market's feeds do not read the backing), then the venues are aligned as above.
+  market's feeds do not read the backing), then the venues are aligned as above;
+- ``lrt-depeg`` (a world with an LRT, :func:`lstlab.world.lrt.deploy_lrt`): LRT is sold into
+  the LRT/WETH pool until its price over the LRT's rate has fallen by the size, and the LRT's
+  market peg feed is set to it (:mod:`lstlab.audit.lrt`); the stETH venues are aligned as above.
 
 The stETH reference is the Ethereum StableSwap pool's mid: the deepest stETH venue (235k ETH
 a side in the default world, ``PoolParams``: Curve stETH/ETH on 2023-06-19, against thousands
@@ -27,23 +30,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-import chain
 from chain import WAD
 from lstlab.agents.arbitrageur import WETH_I, WSTETH_I, Arbitrageur, Trades, curve_mid, protocol_rate
-from lstlab.audit.factors import SHOCKER, set_eth_usd, set_rate
+from lstlab.audit.factors import DEPEG_STEP, SHOCKER, sell_until, set_eth_usd, set_rate
+from lstlab.audit.lrt import depeg_lrt_pool, feed_lrt_from_pool
 from lstlab.errors import StrategyError
 from lstlab.world import names
 from lstlab.world.build import World
+from lstlab.world.lrt import PEG_FEED, lrt_world
 
-Shock = Literal["steth-depeg", "eth-price", "slashing", "bridge-exploit"]
-SHOCKS: tuple[Shock, ...] = ("steth-depeg", "eth-price", "slashing", "bridge-exploit")
+Shock = Literal["steth-depeg", "eth-price", "slashing", "bridge-exploit", "lrt-depeg"]
+SHOCKS: tuple[Shock, ...] = ("steth-depeg", "eth-price", "slashing", "bridge-exploit", "lrt-depeg")
 SHOCK_NODES = {"steth-depeg": "steth-eth-market", "eth-price": "eth-usd", "slashing": names.ISSUER,
-               "bridge-exploit": names.BRIDGE}
+               "bridge-exploit": names.BRIDGE, "lrt-depeg": PEG_FEED}
 """The graph node each shock starts from."""
 REFERENCE_POOL = "curve"
 """The pool whose mid is the stETH reference (module docstring)."""
-DEPEG_STEP = 10**15
-"""Resolution of :func:`depeg_pool`'s bisection: 0.001 wstETH (wei)."""
 
 
 def pool_steth_eth(world: World) -> int:
@@ -63,25 +65,7 @@ def depeg_pool(world: World, fall: float) -> int:
     world.fund(world.weth, SHOCKER, supply * rate // WAD + 1)
     held = world.stake(SHOCKER, supply * rate // WAD + 1)
 
-    def low_enough(x: int) -> bool:
-        snap = state.snapshot()
-        try:
-            curve.exchange(SHOCKER, WSTETH_I, WETH_I, x, 0)
-            return pool_steth_eth(world) <= target
-        except chain.LstlabError:
-            return True
-        finally:
-            state.revert(snap)
-
-    lo, hi = 0, held // DEPEG_STEP
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if low_enough(mid * DEPEG_STEP):
-            hi = mid
-        else:
-            lo = mid
-    curve.exchange(SHOCKER, WSTETH_I, WETH_I, hi * DEPEG_STEP, 0)
-    return hi * DEPEG_STEP
+    return sell_until(world, curve, WSTETH_I, WETH_I, held, lambda: pool_steth_eth(world) <= target)
 
 
 def feed_from_pool(world: World) -> int:
@@ -122,7 +106,8 @@ def align(world: World, arbitrageur: Arbitrageur) -> Trades:
 
 def move(world: World, shock: Shock, size: float) -> None:
     """The shock's own move (module docstring), no arbitrage. Raises StrategyError for an
-    unknown shock or a size outside (0, 1), before any write."""
+    unknown shock or a size outside (0, 1), InvalidArgument for ``lrt-depeg`` on a world without
+    an LRT, before any write."""
     if shock not in SHOCKS:
         raise StrategyError(f"unknown shock {shock!r}: use one of {', '.join(SHOCKS)}")
     if not 0 < size < 1:
@@ -133,6 +118,8 @@ def move(world: World, shock: Shock, size: float) -> None:
         set_eth_usd(world, int(world.feed("eth-usd").latest().answer * (1 - size)))
     elif shock == "slashing":
         set_rate(world, int(protocol_rate(world) * (1 - size)))
+    elif shock == "lrt-depeg":
+        depeg_lrt_pool(lrt_world(world), size)
     else:
         world.fund(world.weth, SHOCKER, 0)
         world.bridge.exploit_drain(SHOCKER, int(world.bridge.escrow() * size))
@@ -141,11 +128,13 @@ def move(world: World, shock: Shock, size: float) -> None:
 def follow(world: World, shock: Shock, arbitrageur: Arbitrageur) -> Trades:
     """After a shock's :func:`move`: fund ``arbitrageur`` (:meth:`Arbitrageur.fund`), let it
     :func:`align` the venues, then, for ``steth-depeg``, set the stETH/ETH feed to the
-    reference. Returns the arbitrageur's trades."""
+    reference (``lrt-depeg``: the LRT's peg feed to its pool). Returns the arbitrageur's trades."""
     arbitrageur.fund(world)
     done = align(world, arbitrageur)
     if shock == "steth-depeg":
         feed_from_pool(world)
+    elif shock == "lrt-depeg":
+        feed_lrt_from_pool(lrt_world(world))
     return done
 
 

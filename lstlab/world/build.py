@@ -286,6 +286,8 @@ def _deploy_preset(world: World, p: WorldParams, preset: str) -> lending.Market:
     kwargs: dict[str, Any] = {"treasury": TREASURY, "weth": world.weth, "weth_feed": "eth-usd",
                               "wsteth": world.wsteth, "wsteth_feed": f"wsteth-usd-{mode}",
                               "base_currency": "USD", "price_decimals": FEED_DECIMALS}
+    if p.markets_as_of != "latest":
+        kwargs["as_of"] = p.markets_as_of
     first = preset == p.markets[0]
     if first and p.lending.liquidation_v33:
         kwargs["liquidation_v33"] = True
@@ -436,5 +438,8 @@ def default_world(params: WorldParams | None = None, *, start: int | None = None
         world.fund(weth, STAKERS, weth.units(rest))
         issuer.submit(STAKERS, weth.units(rest))
     issuer.deposit()
+    from lstlab.world.providers import deploy_providers  # it builds on this module's World
+
+    deploy_providers(world, p.providers)
     state.drain_events()
     return world

@@ -10,8 +10,10 @@ that the market's wstETH reserve reads:
 - ``curve-ema``: the rate x the Curve pool's EMA ``price_oracle`` of stETH in ETH
   (:class:`amm.oracles.CurveEmaFeed`) x ETH/USD;
 - ``v2-twap``: the V2 pair's TWAP of wstETH in WETH (:class:`amm.TwapFeed`) x ETH/USD;
-- ``pool-quote``: the fee-inclusive price of selling ``size`` wstETH into a pool, read live,
-  optionally floored to a grid (:class:`amm.oracles.PoolQuoteFeed`) x ETH/USD.
+- ``pool-quote``: the fee-inclusive price of selling ``size`` wstETH into a pool, read live
+  or sampled at each :func:`poke_all`, optionally put on a grid, down or to the nearest step
+  (:class:`amm.oracles.PoolQuoteFeed`) x ETH/USD; with ``quote="steth-eth"`` (the StableSwap
+  venue) the grid applies to stETH/ETH (the quote per rate unit), then x the rate.
 
 :func:`install` deploys what a name needs (once: it reuses feeds already there) and points
 the market's wstETH reserve at it; options other than the defaults give feeds of their own
@@ -43,8 +45,10 @@ ORACLES: dict[str, str] = {
                         "stETH/ETH feed x ETH/USD; options deviation_bps, heartbeat",
     "curve-ema": "protocol rate x the Curve pool's EMA price_oracle of stETH in ETH x ETH/USD; option ma_exp_time",
     "v2-twap": "the V2 pair's TWAP of wstETH in WETH x ETH/USD (no reading before one window); option window",
-    "pool-quote": "price of selling size wstETH into a pool, fee included, read live, optionally floored "
-                  "to a grid, x ETH/USD; options size, grid, venue (curve or v2)",
+    "pool-quote": "price of selling size wstETH into a pool, fee included, read live or sampled at each "
+                  "poke, optionally on a grid, x ETH/USD; options size, grid, rounding (floor or nearest), "
+                  "quote (wsteth-eth, or steth-eth: the grid on stETH/ETH, then x the rate; curve only), "
+                  "live, venue (curve or v2)",
 }
 """Every oracle :func:`install` knows, name -> what the market's wstETH price then is."""
 
@@ -62,12 +66,13 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                          "heartbeat": CHAINLINK_STETH_ETH["heartbeat"]},
     "curve-ema": {"ma_exp_time": MA_EXP_TIME},
     "v2-twap": {"window": TWAP_WINDOW},
-    "pool-quote": {"size": QUOTE_SIZE, "grid": None, "venue": "curve"},
+    "pool-quote": {"size": QUOTE_SIZE, "grid": None, "venue": "curve", "rounding": "floor", "quote": "wsteth-eth",
+                   "live": True},
 }
 _STEMS = {"exchange-rate": "rate", "market": "market", "chainlink-market": "chainlink", "curve-ema": "curve-ema",
           "v2-twap": "v2-twap", "pool-quote": "pool-quote"}
 """Address stem of each oracle's feeds: ``wsteth-usd-<stem>`` is what the market reads."""
-_POKED = ("feed.curve_ema", "feed.twap", "feed.aggregator")
+_POKED = ("feed.curve_ema", "feed.twap", "feed.pool_quote", "feed.aggregator")
 """Kinds :func:`poke_all` updates, in this order: pool-derived feeds first, so an aggregator
 over one observes it as of this step."""
 
@@ -149,13 +154,23 @@ def _v2_twap(world: World, o: dict[str, Any], sfx: str) -> str:
 def _pool_quote(world: World, o: dict[str, Any], sfx: str) -> str:
     if o["venue"] not in ("curve", "v2"):
         raise InvalidArgument(f"pool-quote venue must be 'curve' or 'v2', got {o['venue']!r}")
+    if o["quote"] not in ("wsteth-eth", "steth-eth"):
+        raise InvalidArgument(f"pool-quote quote must be 'wsteth-eth' or 'steth-eth', got {o['quote']!r}")
+    if o["quote"] == "steth-eth" and o["venue"] != "curve":
+        raise InvalidArgument("pool-quote quote='steth-eth' prices per rate unit, which only the curve venue "
+                              "(a StableSwap with the wstETH rate) has: use venue='curve' or quote='wsteth-eth'")
     pool = _pool(world, o["venue"], "pool-quote")
-    address = f"wsteth-eth-pool-quote{sfx}"
+    rated = o["quote"] == "steth-eth"
+    address = f"{'steth' if rated else 'wsteth'}-eth-pool-quote{sfx}"
     if not world.state.has_address(address):
         facade: Any = world.state.contract(pool)
         coins = facade.coins if isinstance(facade, amm.StableSwap) else (facade.token0, facade.token1)
         i, j = coins.index(world.wsteth), coins.index(world.weth)
-        PoolQuoteFeed.deploy(world.state, address, ETH, pool=pool, i=i, j=j, size=o["size"], grid=o["grid"])
+        PoolQuoteFeed.deploy(world.state, address, ETH, pool=pool, i=i, j=j, size=o["size"], grid=o["grid"],
+                             rounding=o["rounding"], rated=rated, live=o["live"],
+                             base="stETH" if rated else None)
+    if rated:
+        return _rate_times(world, f"pool-quote{sfx}", address)
     return _composite(world.state, f"wsteth-usd-pool-quote{sfx}", address, "eth-usd", FEED_DECIMALS)
 
 
@@ -214,10 +229,11 @@ def oracle_of(world: World, market: str | None = None) -> str | None:
 
 
 def poke_all(world: World) -> dict[str, bool]:
-    """Poke every Curve EMA feed, V2 TWAP whose window has passed, and aggregator of the world
-    (every network), in that order; returns, by feed address, whether it stored a new value
-    (an EMA always stores; a TWAP inside its window and an aggregator inside its band before
-    its heartbeat do not). Raises what a feed raises when its source cannot answer."""
+    """Poke every Curve EMA feed, V2 TWAP whose window has passed, sampled pool quote (live
+    ones are not listed: they have nothing to store) and aggregator of the world (every
+    network), in that order; returns, by feed address, whether it stored a new value (an EMA
+    and a sampled quote always store; a TWAP inside its window and an aggregator inside its
+    band before its heartbeat do not). Raises what a feed raises when its source cannot answer."""
     state = world.state
     done: dict[str, bool] = {}
     for kind in _POKED:
@@ -226,6 +242,9 @@ def poke_all(world: World) -> dict[str, bool]:
             if kind == "feed.curve_ema":
                 feed.poke()
                 done[info.address] = True
+            elif kind == "feed.pool_quote":
+                if not feed.live:
+                    done[info.address] = feed.poke()
             elif kind == "feed.twap":
                 ready = state.now - feed.observation.timestamp >= feed.window
                 if ready:

@@ -38,6 +38,13 @@ def _market_names(_instance: object, attribute: attrs.Attribute, value: tuple[st
         raise ValueError(f"{attribute.name} must name one or more distinct market presets, got {value!r}")
 
 
+def _provider_names(_instance: object, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    from lst import PROVIDERS
+
+    if len(set(value)) != len(value) or not all(v in PROVIDERS for v in value):
+        raise ValueError(f"{attribute.name} must name distinct providers of {sorted(PROVIDERS)}, got {value!r}")
+
+
 def _bps(_instance: object, attribute: attrs.Attribute, value: int) -> None:
     if not 0 <= value <= 10_000:
         raise ValueError(f"{attribute.name} must be in [0, 10000] bps, got {value}")
@@ -185,6 +192,16 @@ class WorldParams:
     first is ``World.market`` at ``names.MARKET`` (it gets the USDC reserve and the background
     positions); each other one is deployed at its own name as address (``"aave-v2"``). Default:
     Aave v3 Ethereum alone, the world before presets could be combined."""
+    markets_as_of: str = attrs.field(default="latest", validator=attrs.validators.instance_of(str))
+    """The date every preset of ``markets`` is deployed as of (each preset's ``as_of``, e.g.
+    ``"2023-06-19"``, the Lido model's snapshot). ``"latest"`` (default, the worlds built before
+    dates could be chosen) deploys each preset with its own default: Aave v3's latest figures,
+    Aave v2's only date. A date a preset lacks fails the build naming the preset's dates."""
+    providers: tuple[str, ...] = attrs.field(default=("steth",), converter=tuple, validator=_provider_names)
+    """Liquid staking providers in the world (keys of ``lst.PROVIDERS``), each on its own
+    network with its pool, feeds and lending listing (``lstlab.world.providers``). Lido
+    (``"steth"``) is the world's core and always present; the default lists it alone, the world
+    before providers could be chosen."""
     lst: LstParams = LstParams()
     lending: LendingParams = LendingParams()
     pools: PoolParams = PoolParams()

@@ -321,9 +321,10 @@ class ModelPegFeed(Contract):
     ``grid`` (wad; 1e16 = 0.01); ``updated_at`` is the source's.
 
     It reads the pool through the market feed, not live, so that every liquidation of a round
-    sees the round's price, as the model's do; and it rounds to the nearest step where
-    :class:`amm.oracles.PoolQuoteFeed` floors: that decides the cascade threshold (a 92,000
-    sale quotes 0.96517: 0.97 to the model, 0.96 floored)."""
+    sees the round's price, as the model's do; and it rounds to the nearest step, not down:
+    that decides the cascade threshold (a 92,000 sale quotes 0.96517: 0.97 to the model, 0.96
+    floored). The CLI gets the same price from the world's ``pool-quote`` oracle with
+    ``quote="steth-eth"``, ``rounding="nearest"`` and ``live=False`` (:func:`probe_args`)."""
 
     kind = "feed.model_peg"
     base, quote, decimals = "stETH", "WETH", 18
@@ -492,7 +493,12 @@ def seized(world: World, version: str, peg: float) -> float:
     from lstlab.audit.seizable import seizable
 
     address = world.market_addresses()[0 if version == "v2" else 1]
-    row = seizable(world, peg, market=address).iloc[0]
+    return seized_of(seizable(world, peg, market=address).iloc[0], version)
+
+
+def seized_of(row: Any, version: str) -> float:
+    """A row of :func:`lstlab.audit.seizable` (a Series or the CLI's JSON record) in the model's
+    units: the LST to liquidators and the protocol fee, stETH in v2, wstETH in v3."""
     wsteth = row["lst_seized"] + row["lst_protocol_fee"]
     return float(wsteth * (row["lst_seized_steth"] / row["lst_seized"] if version == "v2" and row["lst_seized"] else 1.0))
 
@@ -531,3 +537,54 @@ def threshold(world: World, s: Settings, start: int = SEARCH_START, limit: int =
         if collapses(result, s):
             return steth, result
     raise ValueError(f"no sale from {start} to {limit} stETH collapses the pool under {s.name} settings")
+
+
+# --- the same runs through ``lstlab probe --positions`` ---------------------------------------
+
+PROBE_MARKETS = ("aave-v2", "aave-v3")
+"""The CLI world's markets, v2 first as in :func:`world_params` (its first market lists USDC)."""
+AS_OF = "2023-06-19"
+"""The presets' date: the positions' snapshot (``--as-of``)."""
+
+
+def probe_args(s: Settings) -> list[str]:
+    """The ``lstlab probe`` options that build the world and the cascade of settings ``s``: both
+    markets as of :data:`AS_OF`, the pool of the date (admin fee per ``s``), the protocol rate,
+    the v3 close factor, every-eligible liquidations, the settings' rounds, and the oracle: for
+    the model the pool's stETH/ETH quote (1 wstETH, fee included) rounded to the nearest 0.01 and
+    sampled once a round (``live=false``: the price stored at each oracle update, so every
+    liquidation of a round sees one price, as the model's do); for Aave :data:`REAL_ORACLE`.
+
+    What the options cannot set and the API world does (:func:`build_world`): the model's
+    wstETH threshold of 79.5% outside eMode (the preset's 80% stays; it moves only v3 sub-bin
+    31, whose figures are 0.01 or less) and its absent protocol fee (the preset's 10% of the v3
+    bonus stays with the treasury: the tables count it, the cascade sells 0.1% less in v3)."""
+    args = ["--market-preset", PROBE_MARKETS[0], "--market-preset", PROBE_MARKETS[1], "--as-of", AS_OF,
+            "--pool-balances", f"{POOL_ETH},{POOL_STETH}", "--amp", str(POOL_A),
+            "--fee-bps", f"{POOL_FEE / 10**6:g}", "--admin-fee-bps", str(s.admin_fee // 10**6),
+            "--start-rate", f"{s.wsteth_steth:g}", "--close-factor-bps", f"aave-v3={s.v3_close_factor_bps}",
+            "--rule", "every-eligible", "--max-rounds", str(s.max_rounds)]
+    if s.grid is None:
+        return [*args, "--oracle", REAL_ORACLE]
+    return [*args, "--oracle", "pool-quote", "--oracle-grid", f"{s.grid:g}", "--oracle-rounding", "nearest",
+            "--oracle-option", "quote=steth-eth", "--oracle-option", "live=false"]
+
+
+def probe_world(s: Settings) -> World:
+    """The world ``lstlab probe`` builds from :func:`probe_args` (before its positions, close
+    factor and oracle), for :func:`positions_frame` to convert at its markets' prices."""
+    from lstlab.cli.probe import sale_world_params
+
+    params = sale_world_params(PROBE_MARKETS, f"{POOL_ETH},{POOL_STETH}", POOL_A, POOL_FEE / 10**6,
+                               s.wsteth_steth, as_of=AS_OF, admin_fee_bps=s.admin_fee // 10**6)
+    return default_world(params)
+
+
+def write_positions(path: Path, s: Settings, bins: tuple[tuple[str, str], ...] = tuple(BINS),
+                    world: World | None = None) -> Path:
+    """The positions of ``bins`` for settings ``s`` as a CSV of the snapshot schema at ``path``
+    (the file ``lstlab probe --positions`` reads), converted in ``world`` (default a new
+    :func:`probe_world`; any world of the same presets and date converts alike); returns ``path``."""
+    world = world or probe_world(s)
+    pd.concat([positions_frame(world, v, n, s) for v, n in bins], ignore_index=True).to_csv(path, index=False)
+    return path

@@ -5,6 +5,10 @@ Aave's. The data are read from ../shared/data at run time; a missing file fails 
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from amm.stableswap import FEE_DENOMINATOR
@@ -218,39 +222,215 @@ class TestCascade:
         print(f"real-Aave cascade threshold: {sale:,} stETH ({len(result.rounds) - 1} rounds)")
 
 
-class TestProbeCli:
-    ARGS = ("--market-preset", "aave-v2", "--market-preset", "aave-v3", "--pool-balances",
-            f"{lm.POOL_ETH},{lm.POOL_STETH}", "--amp", str(lm.POOL_A), "--fee-bps", "4",
-            "--start-rate", str(lm.MODEL.wsteth_steth), "--rule", "every-eligible", "--oracle", lm.REAL_ORACLE)
+def _probe(capsys, *argv: str) -> dict:
+    """``lstlab probe ... --json``: its exit status must be 0; returns the printed JSON."""
+    import json
 
-    def test_probe_positions_runs_the_snapshot(self, tmp_path, capsys):
-        """``lstlab probe --positions`` on the model's positions (written by the adapter, at
-        run time, to a temporary file) and the pool of the date: the rounds of the public API
-        on the same world, one account per address (some hold positions in both markets); the sale leaves the pool at the model's 0.96398 within 0.1%; round 1
-        liquidates, in v2, the positions the model's rules liquidate at 0.96 and above."""
-        import json
+    from lstlab.cli.app import main
 
-        import pandas as pd
+    assert main(["probe", *argv, "--json"]) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
 
+
+class TestModelOracle:
+    """The pool-quote oracle with the model's options: stETH/ETH per rate unit, on a 0.01 grid to
+    the nearest step, sampled once per oracle update."""
+
+    GRID = 10**16
+
+    def test_nearest_step_decides_the_threshold(self):
+        """After 92,000 stETH the pool quotes 0.96517 (cell 29): 0.97 to the nearest step, 0.96
+        floored; after 94,000 (0.96398) both give 0.96. The quote per rate unit is the model's
+        stETH/ETH within the 1e5-wei quote's gap."""
+        from lstlab.world.oracles import install
+
+        world = lm.probe_world(lm.MODEL)
+        for name in ("nearest", "floor"):
+            install(world, "pool-quote", quote="steth-eth", grid=self.GRID, rounding=name)
+        install(world, "pool-quote", quote="steth-eth")
+        feed = {name: world.feed(f"steth-eth-pool-quote[grid={self.GRID},quote=steth-eth{sfx}]")
+                for name, sfx in (("nearest", ",rounding=nearest"), ("floor", ""))}
+        exact = world.feed("steth-eth-pool-quote[quote=steth-eth]")
         from lstlab import audit
-        from lstlab.cli.app import main
-        from lstlab.cli.probe import sale_world_params
-        from lstlab.world import default_world
+        from lstlab.audit.sale import _start_sale
 
-        params = sale_world_params(("aave-v2", "aave-v3"), f"{lm.POOL_ETH},{lm.POOL_STETH}", lm.POOL_A, 4.0,
-                                   lm.MODEL.wsteth_steth)
-        world = default_world(params)
-        frame = pd.concat([lm.positions_frame(world, v, n, lm.MODEL) for v, n in lm.BINS], ignore_index=True)
-        path = tmp_path / "lido-model-positions.csv"
-        frame.to_csv(path, index=False)
-        assert main(["probe", "--positions", str(path), "--sell", str(lm.CASCADE_THRESHOLD), *self.ARGS, "--json"]) == 0
-        printed = json.loads(capsys.readouterr().out)
-        audit.open_positions(world, audit.load_positions(path))
-        # the CLI reads --sell as a float: round(94000.0 * 1e18) is 4,194,304 wei above 94,000 stETH
-        sale = audit.Sale.of_steth(world, "curve", round(float(lm.CASCADE_THRESHOLD) * 10**18))
-        result = audit.cascade(world, sale=sale, rule="every-eligible", oracle=lm.REAL_ORACLE)
+        _start_sale(world, audit.Sale.of_steth(world, "curve", 92_000 * WAD))
+        assert abs(exact.latest().answer / WAD - lm.SALE_QUOTES[92_000][1]) <= QUOTE_GAP
+        assert (feed["nearest"].latest().answer, feed["floor"].latest().answer) == (97 * self.GRID, 96 * self.GRID)
+        _start_sale(world, audit.Sale.of_steth(world, "curve", 2_000 * WAD))
+        assert abs(exact.latest().answer / WAD - lm.SALE_QUOTES[94_000][1]) <= QUOTE_GAP
+        assert feed["nearest"].latest().answer == feed["floor"].latest().answer == 96 * self.GRID
+
+    def test_rated_quote_is_get_dy_per_rate_unit(self):
+        """The stETH/ETH answer is get_dy(size) x rate_WETH x 1e18 // (size x rate_wstETH), floored
+        (no grid): the wstETH sold counted as the stETH it stands for."""
+        from lstlab.world.oracles import install
+
+        world = lm.probe_world(lm.MODEL)
+        install(world, "pool-quote", quote="steth-eth")
+        feed = world.feed("steth-eth-pool-quote[quote=steth-eth]")
+        pool = world.curve
+        i, j = pool.coins.index(world.wsteth), pool.coins.index(world.weth)
+        rates = pool.rates()
+        assert feed.latest().answer == pool.get_dy(i, j, WAD) * rates[j] * WAD // (WAD * rates[i])
+
+    def test_sampled_quote_holds_between_pokes(self):
+        """``live=false``: a sale leaves the answer where the last poke put it; poke_all stores
+        the quote of the moment (what a live feed answers)."""
+        from lstlab import audit
+        from lstlab.audit.sale import _start_sale
+        from lstlab.world.oracles import install, poke_all
+
+        world = lm.probe_world(lm.MODEL)
+        install(world, "pool-quote", quote="steth-eth", live=False)
+        install(world, "pool-quote", quote="steth-eth")
+        sampled = world.feed("steth-eth-pool-quote[live=False,quote=steth-eth]")
+        live = world.feed("steth-eth-pool-quote[quote=steth-eth]")
+        before = sampled.latest()
+        _start_sale(world, audit.Sale.of_steth(world, "curve", 10_000 * WAD))
+        assert sampled.latest() == before and live.latest().answer < before.answer
+        assert poke_all(world) == {"steth-eth-pool-quote[live=False,quote=steth-eth]": True}
+        assert sampled.latest().answer == live.latest().answer
+
+
+class TestProbeOptions:
+    def test_close_factor_per_market(self, capsys):
+        """A bare --close-factor-bps sets every market, PRESET=BPS one (later wins); an unknown
+        preset is a usage error naming the option."""
+        from lstlab.cli.probe import sale_world
+
+        world = sale_world(lm.probe_world(lm.MODEL).params, ("7000", "aave-v3=10000"))
+        assert [m.config().close_factor_bps for m in world.markets().values()][:2] == [7000, 10_000]
+        from lstlab.cli.app import main
+
+        assert main(["probe", "--positions", __file__, "--sell", "1", "--close-factor-bps", "aave-v9=1"]) == 2
+        assert "--close-factor-bps" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("text, wei", [("94000", 94_000 * 10**18), ("0.1", 10**17), ("1e-18", 1)])
+    def test_amounts_are_exact(self, text, wei):
+        """--sell and --seizable are read as decimals: 94000 is 94,000 x 1e18 wei, no float error."""
+        from lstlab.cli.probe import exact
+
+        assert exact(text, "--sell") == wei
+
+    @pytest.mark.parametrize("text", ["0", "-1", "1e-19", "x", "nan"])
+    def test_bad_amounts(self, text):
+        import click
+
+        from lstlab.cli.probe import exact
+
+        with pytest.raises(click.BadParameter):
+            exact(text, "--sell")
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "lido-model.md"
+
+
+def docs_command() -> list[str]:
+    """The ``lstlab probe`` command of docs/lido-model.md, as argv (continuation lines joined)."""
+    lines = DOCS.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("lstlab probe --positions"))
+    text = []
+    for line in lines[start:]:
+        text.append(line.rstrip().removesuffix("\\"))
+        if not line.rstrip().endswith("\\"):
+            break
+    return shlex.split(" ".join(text))
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    """Every bin's positions with the model's settings, a CSV written by the adapter at run time."""
+    return lm.write_positions(tmp_path_factory.mktemp("lido") / "model.csv", lm.MODEL)
+
+
+class TestProbeCli:
+    """``lstlab probe --positions`` with :func:`lido_model.probe_args`: the model's figures
+    through the CLI, the real-Aave figures beside them."""
+
+    def test_docs_command_is_the_model(self):
+        """The command of docs/lido-model.md is the sale, lido_model.probe_args(MODEL) and the
+        seizable prices, in that order."""
+        argv = docs_command()
+        assert argv[:6] == ["lstlab", "probe", "--positions", "/tmp/lido-model.csv", "--sell", "94000"]
+        assert argv[6:] == [*lm.probe_args(lm.MODEL), "--seizable", "0.96,0.95,0.80", "--json"]
+
+    def test_cli_is_the_api(self, model_file, capsys):
+        """The docs' command (on the adapter's file) prints the public API's rounds and tables on a
+        world set up by hand with the same options (preset date, close factor, admin fee, oracle
+        and its options), the sale exactly 94,000 stETH; one account per address (some hold
+        positions in both markets)."""
+        from lstlab import audit
+        from lstlab.world.oracles import install
+
+        argv = docs_command()
+        argv[3] = str(model_file)
+        printed = _probe(capsys, *argv[2:-1])
+        assert printed["sell_steth_wei"] == lm.CASCADE_THRESHOLD * 10**18
+        world = lm.probe_world(lm.MODEL)
+        world.markets()["aave-v3"].set_param("close_factor_bps", 10_000)
+        for address in world.market_addresses():
+            install(world, "pool-quote", market=address, quote="steth-eth", grid=10**16, rounding="nearest",
+                    live=False)
+        audit.open_positions(world, audit.load_positions(model_file))
+        sale = audit.Sale.of_steth(world, "curve", lm.CASCADE_THRESHOLD * WAD)
+        result = audit.cascade(world, sale=sale, rule="every-eligible", max_rounds=lm.MODEL.max_rounds)
         assert printed["rounds"] == result.rounds.to_dict(orient="records")
+        tables = pd.concat([audit.seizable(world, peg * 10**16) for peg in (96, 95, 80)], ignore_index=True)
+        assert printed["seizable"] == tables.to_dict(orient="records")
         assert printed["positions"] == len(set().union(*(lm.read_bin(*key)["user"] for key in lm.BINS)))
-        assert printed["rounds"][0]["price_after_steth_eth"] == pytest.approx(lm.SALE_QUOTES[94_000][1], rel=1e-3)
-        v2 = lm.read_bin("v2", "b1")
-        assert printed["rounds"][1]["aave_liquidations"] == int((lm.model_seized(v2, "v2", "b1", 0.96) > 0).sum())
+
+    @pytest.mark.parametrize("version", ["v2", "v3"])
+    def test_published_tables(self, tmp_path, capsys, model_bins, aave_bins, version):
+        """``--seizable`` at every published peg of each bin: the model's settings give the
+        notebook's tables within 0.1% (or the cell's data gap, lido_model.DATA_GAPS) and the API's
+        model figures within 0.1%; real Aave's settings give the API's real figures within 0.1%,
+        printed beside."""
+        address = "aave" if version == "v2" else "aave-v3"
+        converter = lm.probe_world(lm.MODEL)
+        lines = []
+        for name, cells in _table(version).items():
+            pegs = ",".join(f"{peg:.2f}" for peg in cells)
+            got = {}
+            for s in (lm.MODEL, lm.AAVE):
+                path = lm.write_positions(tmp_path / f"{s.name}-{version}-{name}.csv", s, ((version, name),),
+                                          converter)
+                rows = _probe(capsys, "--positions", str(path), "--seizable", pegs, *lm.probe_args(s))["seizable"]
+                got[s.name] = {r["steth_eth"]: lm.seized_of(r, version) for r in rows if r["market"] == address}
+            for peg, figure in cells.items():
+                model, real = got["model"][peg], got["aave"][peg]
+                assert lm.close_to(model, figure, lm.gap(version, name, peg)), (name, peg, model, figure)
+                assert lm.close_to(model, lm.seized(model_bins[(version, name)], version, peg), 1e-3)
+                assert lm.close_to(real, lm.seized(aave_bins[(version, name)], version, peg), 1e-3)
+                lines.append(f"{version} {name} {peg:.2f}: published {figure:>11,.2f}  cli model {model:>11,.2f}"
+                             f"  cli aave {real:>11,.2f}")
+        print("\n".join(lines))
+
+    def test_threshold_with_model_settings(self, model_file, capsys):
+        """The model's threshold through the CLI: 92,000 stETH settles at 0.965 (cell 26) and
+        94,000 collapses the pool (cells 28-29) within the model's 5 rounds; that sale leaves the
+        pool at 0.964 and round 1 sells the model's 17,315 stETH, both within 0.1% (the pool's mid
+        is the model's quote plus the 0.04% fee; round 1 sells 0.1% of the v3 part less: the
+        preset's protocol fee stays with the treasury)."""
+        run = {sale: _probe(capsys, "--positions", str(model_file), "--sell", str(sale),
+                            *lm.probe_args(lm.MODEL))["rounds"] for sale in (lm.NO_CASCADE_SALE, lm.CASCADE_THRESHOLD)}
+        settled, collapsed = run[lm.NO_CASCADE_SALE], run[lm.CASCADE_THRESHOLD]
+        assert len(settled) <= lm.MODEL.max_rounds
+        assert settled[-1]["price_after_steth_eth"] == pytest.approx(lm.NO_CASCADE_PEG, rel=1e-3)
+        assert collapsed[-1]["price_after_steth_eth"] <= lm.MODEL.collapse_peg
+        assert collapsed[0]["price_after_steth_eth"] == pytest.approx(lm.CASCADE_START_PEG, rel=1e-3)
+        sold = collapsed[1]["collateral_sold_wsteth"] * lm.MODEL.wsteth_steth
+        assert sold == pytest.approx(lm.CASCADE_ROUNDS[0][1], rel=1e-3)
+        print(f"cli, model settings: 92,000 -> {settled[-1]['price_after_steth_eth']:.5f}; "
+              f"94,000 -> {collapsed[-1]['price_after_steth_eth']:.5f} after {len(collapsed) - 1} rounds")
+
+    def test_real_aave_threshold(self, tmp_path, capsys):
+        """With real Aave's settings the CLI's 94,000 sale settles and a 102,000 one collapses
+        the pool (the API's real threshold, TestCascade)."""
+        path = lm.write_positions(tmp_path / "aave.csv", lm.AAVE)
+        run = {sale: _probe(capsys, "--positions", str(path), "--sell", str(sale), *lm.probe_args(lm.AAVE))["rounds"]
+               for sale in (lm.CASCADE_THRESHOLD, 102_000)}
+        assert run[lm.CASCADE_THRESHOLD][-1]["price_after_steth_eth"] > lm.AAVE.collapse_peg
+        assert run[102_000][-1]["price_after_steth_eth"] <= lm.AAVE.collapse_peg
+        print(f"cli, real Aave: 94,000 -> {run[lm.CASCADE_THRESHOLD][-1]['price_after_steth_eth']:.5f}; "
+              f"102,000 -> {run[102_000][-1]['price_after_steth_eth']:.5f}")
