@@ -22,6 +22,7 @@ root, never copied into the project. What the model computes (``utils/model23.py
 
 from __future__ import annotations
 
+import os
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,10 @@ SOURCE = "lidofinance/aave-liquidation-model @ a44561e9"
 """The model's repository and commit; every published figure below is an output of its
 notebook ``Model_v2_v3_.ipynb`` (run 2023-06-19 15:23-15:24 UTC), cited by cell."""
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "lido-aave-positions-2023-06-19"
-"""``../shared/data/lido-aave-positions-2023-06-19`` relative to the repository root."""
+DATA = Path(os.environ.get("LSTLAB_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data")) \
+    / "lido-aave-positions-2023-06-19"
+"""``../shared/data/lido-aave-positions-2023-06-19`` relative to the repository root, or under
+``$LSTLAB_SHARED_DATA`` for a checkout elsewhere (the data is GPL: read, never copied)."""
 
 BINS = {
     ("v2", "b1"): "b1.csv",
