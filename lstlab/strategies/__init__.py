@@ -2,8 +2,18 @@
 
 from lstlab.strategies import closed_form
 from lstlab.strategies.loop import (
-    Band, LoopFigures, Venue, deleverage, emode_figures, figures, open_flash, open_iterative, rebalance,
-    releverage, target_debt, unwind,
+    Band,
+    LoopFigures,
+    Venue,
+    deleverage,
+    emode_figures,
+    figures,
+    open_flash,
+    open_iterative,
+    rebalance,
+    releverage,
+    target_debt,
+    unwind,
 )
 
 __all__ = ["Band", "LoopFigures", "Venue", "closed_form", "deleverage", "emode_figures", "figures", "open_flash",

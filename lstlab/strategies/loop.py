@@ -14,6 +14,7 @@ turned into exact wei amounts once, at the start of each operation.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
@@ -21,8 +22,8 @@ import attrs
 
 from chain import WAD, LstlabError, Revert
 from lending.presets import ETH_CORRELATED
-from lstlab.strategies import closed_form
 from lstlab.errors import StrategyError, StrategyFailed
+from lstlab.strategies import closed_form
 from lstlab.world.build import World
 
 Venue = Literal["curve", "v2"]
@@ -109,12 +110,24 @@ def open_flash(world: World, account: str, equity: int, *, leverage: float | Non
     Raises StrategyError when a mode-0 target is at or past the leverage its premium leaves
     under the LTV (:func:`closed_form.max_flash_leverage`), before any write."""
     debt = target_debt(world, equity, leverage, health)
+    action = flash_opening(world, account, equity, debt, mode, lambda wei: _stake_and_supply(world, account, wei))
+    _run(world, account, "opening the loop", action)
+    return figures(world, account)
+
+
+def flash_opening(world: World, account: str, equity: int, debt: int, mode: int,
+                  put: Callable[[int], object]) -> Callable[[], None]:
+    """The body of a loop's opening transaction: flash-borrow ``debt`` WETH, ``put(equity +
+    loan)`` (turn WETH into collateral supplied for ``account``), enter the ETH-correlated
+    eMode, then borrow the loan and its premium (mode 0) or let the loan become the debt (mode
+    2); without debt, only ``put(equity)`` and eMode. Raises StrategyError before any write
+    when a mode-0 target is past the leverage its premium leaves under the LTV."""
     m, weth = world.market, world.weth
     if mode == 0 and debt:
         _check_flash_leverage(world, equity, debt)
 
     def callback(_state, _asset, amount, premium):
-        _stake_and_supply(world, account, equity + amount)
+        put(equity + amount)
         m.set_emode(account, ETH_CORRELATED)
         if mode == 0:
             m.borrow(account, weth, amount + premium)
@@ -123,11 +136,10 @@ def open_flash(world: World, account: str, equity: int, *, leverage: float | Non
         if debt:
             m.flash_loan(account, weth, debt, callback, mode=mode)
         else:
-            _stake_and_supply(world, account, equity)
+            put(equity)
             m.set_emode(account, ETH_CORRELATED)
 
-    _run(world, account, "opening the loop", action)
-    return figures(world, account)
+    return action
 
 
 def _check_flash_leverage(world: World, equity: int, debt: int) -> None:

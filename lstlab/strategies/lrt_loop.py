@@ -17,10 +17,9 @@ import math
 import attrs
 
 from chain import WAD, Revert
-from lending.presets import ETH_CORRELATED
 from lstlab.errors import StrategyFailed
 from lstlab.strategies import closed_form
-from lstlab.strategies.loop import _check_flash_leverage, target_debt
+from lstlab.strategies.loop import flash_opening, target_debt
 from lstlab.world.lrt import LrtWorld
 from lstlab.world.venues import BASE_I, QUOTE_I
 
@@ -83,23 +82,7 @@ def open_lrt_loop(lw: LrtWorld, account: str, equity: int, *, leverage: float | 
     transaction reverts (nothing written)."""
     world = lw.world
     debt = target_debt(world, equity, leverage, health)
-    m, weth = world.market, world.weth
-    if mode == 0 and debt:
-        _check_flash_leverage(world, equity, debt)
-
-    def callback(_state, _asset, amount, premium):
-        _restake_and_supply(lw, account, equity + amount)
-        m.set_emode(account, ETH_CORRELATED)
-        if mode == 0:
-            m.borrow(account, weth, amount + premium)
-
-    def action():
-        if debt:
-            m.flash_loan(account, weth, debt, callback, mode=mode)
-        else:
-            _restake_and_supply(lw, account, equity)
-            m.set_emode(account, ETH_CORRELATED)
-
+    action = flash_opening(world, account, equity, debt, mode, lambda wei: _restake_and_supply(lw, account, wei))
     _run(lw, account, "opening the LRT loop", action)
     return lrt_figures(lw, account)
 
