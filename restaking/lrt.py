@@ -66,7 +66,7 @@ from chain import (
     external,
     token_node,
 )
-from restaking.errors import RestakingError
+from restaking.errors import NewSharesZero, RestakingError
 
 BPS = 10_000
 DEFAULT_FEE_BPS = 1000
@@ -430,8 +430,9 @@ class LiquidRestakingToken(Contract, Governable):
     @external
     @atomic
     def deposit(self, user: str, asset: Token, amount: int, min_minted: int = 0) -> int:
-        """Restake ``amount`` of ``asset`` from ``user`` (the caller); mints ``value * S // V``
-        LRT (floor) after accruing. Emits LrtDeposited. Raises NotTheCaller, UnsupportedAsset,
+        """Restake ``amount`` of ``asset`` from ``user`` (the caller); mints ``added * S // V``
+        LRT (floor) after accruing, ``added`` the value the restaked amount adds after the
+        strategy's share rounding (so a deposit never lowers the rate). All or nothing. Emits LrtDeposited. Raises NotTheCaller, UnsupportedAsset,
         InvalidAmount, ZeroMint, InsufficientBalance, and InvalidArgument when
         fewer than ``min_minted`` LRT would be minted."""
         user = self.authorize(user, "user")
@@ -441,16 +442,21 @@ class LiquidRestakingToken(Contract, Governable):
         if user == self.address:
             raise InvalidArgument("the issuer cannot deposit into itself")
         self._accrue()
-        value = amount * self.price_of(a) // 10**asset.decimals
+        if amount == 0:
+            raise ZeroMint(f"a deposit of 0 {asset.symbol} mints no {self.token.symbol}")
         total, supply = self.total_value(), self.total_supply()
+        self.state.transfer(asset, user, self.address, amount)
+        try:
+            self._restake(a, amount)
+        except NewSharesZero:
+            raise ZeroMint(f"{amount} wei of {asset.symbol} buys no restaked share: deposit more") from None
+        value = self.total_value() - total  # what the deposit added, after the strategy's rounding
         minted = value * supply // total
         if minted == 0:
             raise ZeroMint(f"{amount} wei of {asset.symbol} is worth {value} wei: it mints no {self.token.symbol}")
         if minted < min_minted:
             raise InvalidArgument(f"the deposit mints {minted} wei of {self.token.symbol}, under the {min_minted} "
                                   "asked for: lower min_minted or deposit more")
-        self.state.transfer(asset, user, self.address, amount)
-        self._restake(a, amount)
         self.state.mint(self.token, user, minted)
         self._store("book", attrs.evolve(self.book(), checkpoint=self.total_value()))
         self.state.emit(LrtDeposited(self.address, user, asset, amount, value, minted))
@@ -475,10 +481,12 @@ class LiquidRestakingToken(Contract, Governable):
         if amount > have:
             raise InsufficientBalance(f"{user!r} holds {have} wei of {self.token.symbol}, less than {amount}")
         self._accrue()
-        value = amount * self.total_value() // self.total_supply()
+        total, supply = self.total_value(), self.total_supply()
+        value = amount * total // supply
         sm = self.strategy_manager
         held = sm.shares_of(self.address, a.strategy)
-        held_value = sm.to_assets(a.strategy, held) * self.price_of(a) // 10**a.token.decimals
+        price, unit = self.price_of(a), 10**a.token.decimals
+        held_value = sm.to_assets(a.strategy, held) * price // unit
         if value > held_value:
             raise NotEnoughRestaked(f"{amount} {self.token.symbol} is worth {value} wei but {self.address!r} "
                                     f"holds {held_value} wei of {a.token.symbol}: withdraw less or in another asset")
@@ -486,7 +494,7 @@ class LiquidRestakingToken(Contract, Governable):
         if shares == 0:
             raise ZeroMint(f"{amount} wei of {self.token.symbol} is worth no share of {a.strategy!r}: request more")
         self.state.burn(self.token, user, amount)
-        withdrawal = self.delegation.queue_withdrawal(self.address, a.strategy, shares)
+        shares, withdrawal = self._queue_at_most(a, shares, amount * total, supply, total)
         book = self.book()
         now = self.state.now
         req = Request(user, a.token, a.strategy, amount, value, shares, withdrawal, now,
@@ -496,6 +504,25 @@ class LiquidRestakingToken(Contract, Governable):
         self.state.emit(LrtWithdrawalRequested(self.address, book.next_request, user, amount, value,
                                                a.strategy, shares))
         return book.next_request
+
+    def _queue_at_most(self, a: Asset, shares: int, worth: int, supply: int, total: int) -> tuple[int, int]:
+        """Queue the most shares, from ``shares`` down, whose leaving takes at most ``worth /
+        supply`` of value (what the LRT burned is worth): the strategy's and the operator pool's
+        rounding may take a wei more from what stays, and the rate must never fall. Returns the
+        shares queued and the withdrawal id."""
+        state = self.state
+        for q in range(shares, max(shares - 8, 0), -1):
+            snap = state.snapshot()
+            try:
+                withdrawal = self.delegation.queue_withdrawal(self.address, a.strategy, q)
+            except BaseException:
+                state.revert(snap)
+                raise
+            if (total - self.total_value()) * supply <= worth:
+                state.commit(snap)
+                return q, withdrawal
+            state.revert(snap)
+        raise ZeroMint(f"no share count of {a.strategy!r} near {shares} leaves the rate whole: request more")
 
     @external
     @atomic

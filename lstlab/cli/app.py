@@ -72,5 +72,6 @@ def run() -> None:
 from lstlab.cli import backtest, graph, loop, probe, scenario  # noqa: E402,F401  (register the commands)
 from lstlab.cli import calibrate  # noqa: E402,F401  (register the command)
 from lstlab.cli import compare  # noqa: E402,F401  (register the command)
+from lstlab.cli import query  # noqa: E402,F401  (register the command)
 
 __all__ = ["main", "main_group", "run"]

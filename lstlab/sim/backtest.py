@@ -25,6 +25,7 @@ the run reads besides the table (the staking APR path, the background flows).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -35,6 +36,7 @@ from lstlab.agents.background import BackgroundFlows, FlowParams
 from lstlab.agents.base import Agent, Step
 from lstlab.market.apr import StakingAprProcess, with_staking_apr
 from lstlab.market.prices import PriceTable, Quality
+from lstlab.records import EventRecorder
 from lstlab.report.summary import summarize
 from lstlab.sim.record import health_factor, step_row
 from lstlab.world.build import World, default_world
@@ -76,7 +78,7 @@ class Backtest:
     def __init__(self, prices: PriceTable, loop: LoopConfig = LoopConfig(), *,
                  world_params: WorldParams | None = None, oracle: OracleMode | None = None,
                  agents: Sequence[Agent] | None = None, world: World | None = None,
-                 staking_apr: float | None = None, seed: int = 0) -> None:
+                 staking_apr: float | None = None, seed: int = 0, records: str | Path | None = None) -> None:
         self.loop = loop
         self.params = world_params or WorldParams()
         if "staking_apr" not in prices.frame.columns:
@@ -87,6 +89,8 @@ class Backtest:
         if oracle is not None:
             self.world.set_oracle(oracle)
         self.agents = list(agents) if agents is not None else default_agents(self.world, seed)
+        self.records = EventRecorder(records) if records is not None else None
+        """Every event of the run streamed to Parquet under ``records`` (:mod:`lstlab.records`)."""
         self.pools = self.world.pools()
         self._agent_keys: set[str] = set()
 
@@ -111,8 +115,13 @@ class Backtest:
         if self.loop.band is not None and world.market.debt(account, world.weth):
             strategies.rebalance(world, account, self.loop.band)
         row = step_row(world, step, account, hf_pre, self.pools, contributed)
-        world.state.drain_events()
+        self._drain(step)
         return row
+
+    def _drain(self, step: Step) -> None:
+        events = self.world.state.drain_events()
+        if self.records is not None:
+            self.records.record(step.index, step.time, events, state=self.world.state)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> BacktestResult:
         """Step through every row; returns metrics, summary and the data-quality report."""
@@ -122,7 +131,7 @@ class Backtest:
         apr = frame["staking_apr"].to_numpy()
         first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), float(apr[0]))
         self._open(first)
-        world.state.drain_events()
+        self._drain(first)  # the opening transaction's events belong to the first step
         rows, last_report = [self._step(first)], int(seconds[0])
         for i in range(1, len(seconds)):
             t = int(seconds[i])
@@ -138,6 +147,8 @@ class Backtest:
         reported = [c for c in metrics.columns if c not in rows[0] or c in self._agent_keys]
         metrics[reported] = metrics[reported].fillna(0.0)  # an agent's figure is 0 on steps it did not report
         metrics.index.name = "time"
+        if self.records is not None:
+            self.records.close()
         return BacktestResult(metrics, summarize(metrics), self.prices.quality, world)
 
 
