@@ -226,18 +226,11 @@ def _debt_room(world: World, asset: Token, floor_wad: int) -> int:
 def _atomic(world: World, action: Callable[[], int]) -> int | None:
     """Run ``action`` in a snapshot; its result, or None (writing nothing) if the market
     reverts."""
-    state = world.state
-    snap = state.snapshot()
     try:
-        result = action()
+        with world.state.atomic():
+            return action()
     except LstlabError:
-        state.revert(snap)
         return None
-    except BaseException:  # not a revert of the world: undo, and let it propagate
-        state.revert(snap)
-        raise
-    state.commit(snap)
-    return result
 
 
 def _paid(world: World, method: Callable[[str, Token, int], object], account: str, asset: Token,

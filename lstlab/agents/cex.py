@@ -138,20 +138,15 @@ class Cex:
         short = amount - before
         if short <= 0:
             return
-        snap = state.snapshot()
         try:
-            self._source(world, token, short)
-            if state.balance_of(token, self.account) < amount:
-                raise CexCannotDeliver(f"staking left the exchange short of {token.key}")
-        except LstlabError as exc:
-            state.revert(snap)
-            if isinstance(exc, CexCannotDeliver):
-                raise
-            raise CexCannotDeliver(f"the exchange cannot bring {short} {token.key} on chain: {exc}") from exc
-        except BaseException:  # not a revert of the world: undo, and let it propagate
-            state.revert(snap)
+            with state.atomic():
+                self._source(world, token, short)
+                if state.balance_of(token, self.account) < amount:
+                    raise CexCannotDeliver(f"staking left the exchange short of {token.key}")
+        except CexCannotDeliver:
             raise
-        state.commit(snap)
+        except LstlabError as exc:
+            raise CexCannotDeliver(f"the exchange cannot bring {short} {token.key} on chain: {exc}") from exc
 
     def _source(self, world: World, token: Token, short: int) -> None:
         if token in (world.weth, world.usdc, world.l2_weth):
@@ -203,17 +198,12 @@ class Cex:
         short = self.l2_target(world) - held
         if short <= 0:
             return True
-        snap = state.snapshot()
         try:
-            self._hold(world, world.wsteth, short)
-            world.bridge.deposit(self.account, short)
+            with state.atomic():
+                self._hold(world, world.wsteth, short)
+                world.bridge.deposit(self.account, short)
         except LstlabError:
-            state.revert(snap)
             return False
-        except BaseException:  # not a revert of the world: undo, and let it propagate
-            state.revert(snap)
-            raise
-        state.commit(snap)
         return True
 
 

@@ -58,6 +58,13 @@ class LoopFigures:
 def figures(world: World, account: str) -> LoopFigures:
     """The position of ``account``: values in ETH through the market's own feeds."""
     m = world.market
+    return LoopFigures(m.supplied(account, world.wsteth), m.debt(account, world.weth), *market_values(world, account))
+
+
+def market_values(world: World, account: str) -> tuple[float, float, float, float, float]:
+    """``(collateral, debt, equity, leverage, health factor)`` of ``account`` on the Ethereum
+    market, in ETH through the market's own feeds (leverage and HF inf without equity / debt)."""
+    m = world.market
     data = m.account_data(account)
     eth_price = m.price(world.weth)
     collateral = data.total_collateral_base / eth_price
@@ -65,8 +72,7 @@ def figures(world: World, account: str) -> LoopFigures:
     equity = collateral - debt
     hf = math.inf if data.total_debt_base == 0 else data.health_factor / WAD
     leverage = collateral / equity if equity > 0 else math.inf
-    return LoopFigures(m.supplied(account, world.wsteth), m.debt(account, world.weth), collateral, debt,
-                       equity, leverage, hf)
+    return collateral, debt, equity, leverage, hf
 
 
 def emode_figures(world: World) -> tuple[float, float]:

@@ -12,14 +12,12 @@ the one at which the loop was opened.
 
 from __future__ import annotations
 
-import math
-
 import attrs
 
-from chain import WAD, Revert
+from chain import Revert
 from lstlab.errors import StrategyFailed
 from lstlab.strategies import closed_form
-from lstlab.strategies.loop import flash_opening, target_debt
+from lstlab.strategies.loop import flash_opening, market_values, target_debt
 from lstlab.world.lrt import LrtWorld
 from lstlab.world.venues import BASE_I, QUOTE_I
 
@@ -45,15 +43,7 @@ def lrt_figures(lw: LrtWorld, account: str) -> LrtLoopFigures:
     """The LRT loop of ``account``: values in ETH through the market's own feeds."""
     world = lw.world
     m = world.market
-    data = m.account_data(account)
-    eth_price = m.price(world.weth)
-    collateral = data.total_collateral_base / eth_price
-    debt = data.total_debt_base / eth_price
-    equity = collateral - debt
-    hf = math.inf if data.total_debt_base == 0 else data.health_factor / WAD
-    leverage = collateral / equity if equity > 0 else math.inf
-    return LrtLoopFigures(m.supplied(account, lw.token), m.debt(account, world.weth), collateral, debt, equity,
-                          leverage, hf)
+    return LrtLoopFigures(m.supplied(account, lw.token), m.debt(account, world.weth), *market_values(world, account))
 
 
 def _run(lw: LrtWorld, account: str, what: str, action) -> None:

@@ -58,7 +58,7 @@ class HostileWorld(RuleBasedStateMachine):
     @rule(amount=AMOUNTS)
     def withdraw_for_the_lender(self, amount):
         w = self.world
-        self._attempt(True, lambda: w.market.withdraw(names.LENDER, w.weth, amount))
+        assert not attempt(w.state, EVE, lambda: w.market.withdraw(names.LENDER, w.weth, amount))
 
     @rule(in_tx=st.booleans(), user=party, amount=AMOUNTS)
     def borrow(self, in_tx, user, amount):
