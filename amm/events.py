@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import attrs
-
 from chain import Event
 
 
-@attrs.frozen
 class Sync(Event):
     """A pair's reserves were set to its balances (every ``_update``)."""
 
@@ -16,7 +13,6 @@ class Sync(Event):
     reserve1: int
 
 
-@attrs.frozen
 class Mint(Event):
     """LP tokens were minted against ``amount0``/``amount1`` sent to the pair."""
 
@@ -26,7 +22,6 @@ class Mint(Event):
     amount1: int
 
 
-@attrs.frozen
 class Burn(Event):
     """LP tokens were burnt; ``amount0``/``amount1`` went to ``to``."""
 
@@ -37,7 +32,6 @@ class Burn(Event):
     to: str
 
 
-@attrs.frozen
 class Swap(Event):
     """A pair swap: inputs measured from balances, outputs sent to ``to``."""
 
@@ -50,7 +44,6 @@ class Swap(Event):
     to: str
 
 
-@attrs.frozen
 class PairCreated(Event):
     """A factory created the pool of ``token0``/``token1`` (keys) at ``pair``."""
 
@@ -60,7 +53,6 @@ class PairCreated(Event):
     pair: str
 
 
-@attrs.frozen
 class FeeToSet(Event):
     """A factory's protocol-fee recipient changed."""
 
@@ -68,7 +60,6 @@ class FeeToSet(Event):
     fee_to: str | None
 
 
-@attrs.frozen
 class TwapUpdated(Event):
     """A TWAP feed recorded an observation and a new window average (UQ112.112)."""
 
@@ -77,7 +68,6 @@ class TwapUpdated(Event):
     price_average: int
 
 
-@attrs.frozen
 class TokenExchange(Event):
     """A StableSwap exchange of ``sold`` of coin ``i`` for ``bought`` of coin ``j``."""
 
@@ -89,7 +79,6 @@ class TokenExchange(Event):
     bought: int
 
 
-@attrs.frozen
 class AddLiquidity(Event):
     """A StableSwap deposit: amounts, imbalance fees, invariant D1 and the new LP supply."""
 
@@ -101,7 +90,6 @@ class AddLiquidity(Event):
     token_supply: int
 
 
-@attrs.frozen
 class RemoveLiquidity(Event):
     """A balanced StableSwap withdrawal."""
 
@@ -111,7 +99,6 @@ class RemoveLiquidity(Event):
     token_supply: int
 
 
-@attrs.frozen
 class RemoveLiquidityOne(Event):
     """A one-coin StableSwap withdrawal of ``coin_amount`` of coin ``i``."""
 
@@ -122,7 +109,6 @@ class RemoveLiquidityOne(Event):
     coin_amount: int
 
 
-@attrs.frozen
 class RampA(Event):
     """A (precise, x100) ramps linearly from ``old_a`` to ``new_a`` between the two times."""
 
@@ -133,7 +119,6 @@ class RampA(Event):
     future_time: int
 
 
-@attrs.frozen
 class StopRampA(Event):
     """An A ramp was stopped at the current (precise) A."""
 

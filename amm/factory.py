@@ -81,8 +81,8 @@ class Factory(Contract, Governable):
         """The pool of two tokens (either order), or None."""
         if not isinstance(token_a, Token) or not isinstance(token_b, Token):
             return None
-        t0, t1 = sorted((token_a.key, token_b.key))
-        ref = self._load(("pair", t0, t1), None)
+        key_a, key_b = token_a.key, token_b.key
+        ref = self._load(("pair", key_a, key_b) if key_a < key_b else ("pair", key_b, key_a), None)
         return None if ref is None else self.state.contract(ref.address)  # type: ignore[return-value]
 
     def all_pairs(self) -> list[str]:
@@ -113,7 +113,8 @@ class Factory(Contract, Governable):
         return {"fee_on": ParamSpec("fee_on", 0, 1, "bool", "1: pairs mint 1/6 of sqrt(k) growth to fee_to")}
 
     def get_param(self, name: str) -> int:
-        return self._load("fee").fee_on
+        fee: FeeConfig = self._load("fee")
+        return fee.fee_on
 
     def _apply_param(self, name: str, value: int) -> None:
         self._store("fee", attrs.evolve(self._load("fee"), fee_on=value))

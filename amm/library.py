@@ -89,11 +89,16 @@ def get_amount_out(amount_in: int, reserve_in: int, reserve_out: int, fee_bps: i
     MathOverflow (``amount_in * 997 * reserve_out`` or ``reserve_in * 1000 + amount_in * 997``
     past uint256, for 30 bps).
     """
-    check_amount(amount_in, "amount_in")
-    if amount_in == 0:
-        raise InsufficientInputAmount("amount_in is 0: pass a positive input")
-    _reserves(reserve_in, reserve_out)
-    kept, whole = fee_fraction(fee_bps)
+    if not (  # the common case in one test; the checks below name a failure in V2's order
+        type(amount_in) is int and type(reserve_in) is int and type(reserve_out) is int
+        and 0 < amount_in <= UINT256_MAX and 0 < reserve_in <= UINT256_MAX and 0 < reserve_out <= UINT256_MAX
+    ):
+        check_amount(amount_in, "amount_in")
+        if amount_in == 0:
+            raise InsufficientInputAmount("amount_in is 0: pass a positive input")
+        _reserves(reserve_in, reserve_out)
+    fraction = _FEE_FRACTIONS.get(fee_bps) if type(fee_bps) is int else None
+    kept, whole = fee_fraction(fee_bps) if fraction is None else fraction
     with_fee = amount_in * kept
     numerator = with_fee * reserve_out  # >= with_fee: one check covers both products
     denominator = reserve_in * whole + with_fee

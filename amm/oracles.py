@@ -131,7 +131,6 @@ class EmaState:
     ma_last_time: int
 
 
-@attrs.frozen
 class EmaUpdated(Event):
     """A Curve EMA feed folded in the elapsed time and stored a new spot."""
 
@@ -141,7 +140,7 @@ class EmaUpdated(Event):
     updated_at: int
 
 
-def _pool_of(state: State, address: object, network: str, kinds: tuple[type, ...]) -> Any:
+def _pool_of(state: State, address: object, network: str, kinds: tuple[type[Contract], ...]) -> Any:
     """The pool at ``address``: one of ``kinds`` on ``network``, else InvalidArgument / WrongNetwork."""
     pool = state.contract(address) if isinstance(address, str) else None
     if not isinstance(pool, kinds):
@@ -202,7 +201,8 @@ class CurveEmaFeed(Contract):
 
     @property
     def record(self) -> EmaState:
-        return self._load("ema")
+        record: EmaState = self._load("ema")
+        return record
 
     def price_oracle(self) -> int:
         """The EMA as of now (wad), as the pool's ``price_oracle(coin - 1)``: nothing written."""
@@ -234,7 +234,6 @@ ROUNDINGS = ("floor", "nearest")
 """How :class:`PoolQuoteFeed` puts a price on its grid: down, or to the nearest step (half up)."""
 
 
-@attrs.frozen
 class QuoteSample(Event):
     """A sampled pool-quote feed stored the quote of the moment."""
 
@@ -324,6 +323,8 @@ class PoolQuoteFeed(Contract):
         ``decimals``: rounded down, or with a grid, the exact ratio put on the grid by
         ``rounding``. Raises what the pool raises when it cannot quote ``size``."""
         out = self.amount_out()
+        num: int
+        den: int
         if self.rated:
             rates = self.state.contract(self.pool).rates()  # type: ignore[attr-defined]
             num, den = out * rates[self.j] * 10**self.decimals, self.size * rates[self.i]
@@ -352,7 +353,8 @@ class PoolQuoteFeed(Contract):
         """Live: :meth:`quote_now`, ``updated_at`` now. Sampled: the quote of the last poke (or
         of the deploy) with its time."""
         if not self.live:
-            return self._load("sample")
+            sample: PriceReading = self._load("sample")
+            return sample
         return PriceReading(self.quote_now(), self.decimals, self.state.now)
 
 

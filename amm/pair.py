@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import attrs
-
 from amm.errors import (
     InsufficientInputAmount,
     InsufficientLiquidityBurned,
@@ -47,6 +45,7 @@ from chain import (
     ZERO_ADDRESS,
     Contract,
     InvalidArgument,
+    Record,
     State,
     Token,
     WrongNetwork,
@@ -59,11 +58,11 @@ Callback = Callable[["Pair", int, int], None]
 it runs in the call frame of the swap's ``to`` (the caller)."""
 
 
-@attrs.frozen
-class PairReserves:
+class PairReserves(Record):
     """The pair's storage: reserves (wei, uint112), last block timestamp (s mod 2**32),
     UQ112.112 cumulative prices (mod 2**256) and ``k_last`` (r0*r1 after the last liquidity
-    event while the protocol fee is on, else 0)."""
+    event while the protocol fee is on, else 0). A named-tuple record (:class:`chain.Record`):
+    every swap builds one."""
 
     reserve0: int = 0
     reserve1: int = 0
@@ -127,11 +126,12 @@ class Pair(Contract):
     @property
     def reserves(self) -> PairReserves:
         """The pair's storage record."""
-        return self._load("reserves")
+        reserves: PairReserves = self._load("reserves")
+        return reserves
 
     def get_reserves(self) -> tuple[int, int, int]:
         """``(reserve0, reserve1, block_timestamp_last)`` as V2's ``getReserves``."""
-        r = self._load("reserves")
+        r = self.state.load(self.address, "reserves")
         return r.reserve0, r.reserve1, r.block_timestamp_last
 
     def total_supply(self) -> int:
@@ -142,7 +142,8 @@ class Pair(Contract):
         """The protocol-fee recipient of the factory (None: fee off, or no factory)."""
         if self.factory is None:
             return None
-        return self.state.contract(self.factory).fee_to()  # type: ignore[attr-defined]
+        recipient: str | None = self.state.contract(self.factory).fee_to()  # type: ignore[attr-defined]
+        return recipient
 
     def current_cumulative_prices(self) -> tuple[int, int, int]:
         """``(price0Cumulative, price1Cumulative, timestamp)`` as if ``sync`` ran now, without
@@ -259,35 +260,51 @@ class Pair(Contract):
         Emits Transfer(s), Sync, Swap.
         """
         state, address = self.state, self.address
-        r = state.load(address, "reserves")
-        reserve0, reserve1 = r.reserve0, r.reserve1
+        storage = self._storage
+        r: PairReserves = storage["reserves"]
+        reserve0, reserve1, timestamp_last, price0, price1, k_last = r
         if (  # one cheap test for the common case; validate_swap names the failure
             type(amount0_out) is not int or type(amount1_out) is not int or callback is not None
             or not (0 <= amount0_out < reserve0 and 0 <= amount1_out < reserve1 and (amount0_out or amount1_out))
-            or state.load(address, "lock", False)
+            or storage.get("lock", False)
         ):
-            validate_swap(amount0_out, amount1_out, reserve0, reserve1, state.load(address, "lock", False))
+            validate_swap(amount0_out, amount1_out, reserve0, reserve1, storage.get("lock", False))
             if callback is not None:
                 return self._flash_swap(r, amount0_out, amount1_out, to, callback)
         token0, token1 = self.token0, self.token1
         balance0 = state.balance_of(token0, address) - amount0_out
         balance1 = state.balance_of(token1, address) - amount1_out
-        record, in0, in1 = self._settle(r, balance0, balance1, amount0_out, amount1_out)
+        # _settle inlined (the hot path of every swap): inputs, K, uint112, the accumulators
+        base0, base1 = reserve0 - amount0_out, reserve1 - amount1_out
+        in0 = balance0 - base0 if balance0 > base0 else 0
+        in1 = balance1 - base1 if balance1 > base1 else 0
+        if not (in0 or in1):
+            raise InsufficientInputAmount(f"nothing was sent to {address}: send the input before swap")
+        fee = self.fee_bps
+        if (balance0 * BPS - in0 * fee) * (balance1 * BPS - in1 * fee) < reserve0 * reserve1 * BPS_SQUARED:
+            raise KInvariant(f"swap out {amount0_out}/{amount1_out} for in {in0}/{in1} lowers K of {address}: "
+                             "send more or ask less")
+        if balance0 > UINT112_MAX or balance1 > UINT112_MAX:
+            raise ReserveOverflow(f"balances {balance0}/{balance1} of {address} exceed uint112: skim them")
+        ts = state.now % UINT32
+        elapsed = (ts - timestamp_last) % UINT32
+        if elapsed:
+            price0, price1 = accumulate(price0, price1, reserve0, reserve1, elapsed)
         # every check passed: the writes below cannot fail past the first transfer
         if amount0_out:
             state.transfer(token0, address, to, amount0_out)
         if amount1_out:
             state.transfer(token1, address, to, amount1_out)
-        state.store(address, "reserves", record)
-        emit = state.emit
-        emit(Sync(address, balance0, balance1))
-        emit(Swap(address, state.sender, in0, in1, amount0_out, amount1_out, to))
+        state.put(address, "reserves", PairReserves._make((balance0, balance1, ts, price0, price1, k_last)))
+        state.emit(Sync._make((address, balance0, balance1)),
+                   Swap._make((address, state.sender, in0, in1, amount0_out, amount1_out, to)))
 
     def _settle(
         self, r: PairReserves, balance0: int, balance1: int, out0: int, out1: int
     ) -> tuple[PairReserves, int, int]:
-        """Check the inputs, K and uint112 for post-swap balances; the record to store and the inputs."""
-        reserve0, reserve1 = r.reserve0, r.reserve1
+        """Check the inputs, K and uint112 for post-swap balances; the record to store and the
+        inputs (of a flash swap: :meth:`swap` does the same inline)."""
+        reserve0, reserve1, timestamp_last, price0, price1, k_last = r
         base0, base1 = reserve0 - out0, reserve1 - out1
         in0 = balance0 - base0 if balance0 > base0 else 0
         in1 = balance1 - base1 if balance1 > base1 else 0
@@ -301,12 +318,10 @@ class Pair(Contract):
         if balance0 > UINT112_MAX or balance1 > UINT112_MAX:
             raise ReserveOverflow(f"balances {balance0}/{balance1} of {self.address} exceed uint112: skim them")
         ts = self.state.now % UINT32
-        elapsed = (ts - r.block_timestamp_last) % UINT32
+        elapsed = (ts - timestamp_last) % UINT32
         if elapsed:
-            p0, p1 = accumulate(r.price0_cumulative_last, r.price1_cumulative_last, reserve0, reserve1, elapsed)
-        else:
-            p0, p1 = r.price0_cumulative_last, r.price1_cumulative_last
-        return PairReserves(balance0, balance1, ts, p0, p1, r.k_last), in0, in1
+            price0, price1 = accumulate(price0, price1, reserve0, reserve1, elapsed)
+        return PairReserves(balance0, balance1, ts, price0, price1, k_last), in0, in1
 
     def _flash_swap(self, r: PairReserves, out0: int, out1: int, to: str, callback: Callback) -> None:
         state, address = self.state, self.address

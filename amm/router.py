@@ -18,7 +18,7 @@ from amm.factory import Factory
 from amm.library import get_amount_in, get_amount_out, quote
 from amm.pair import Pair
 from amm.validation import validate_deadline, validate_pair_tokens, validate_path, validate_recipient
-from chain import Contract, InvalidArgument, State, Token, WrongNetwork, check_amount, external
+from chain import UINT256_MAX, Contract, InvalidArgument, State, Token, WrongNetwork, check_amount, external
 
 
 class Router(Contract):
@@ -60,7 +60,7 @@ class Router(Contract):
         """The pool of two tokens and its ``(reserve_in, reserve_out)``."""
         pair = self.pair_for(token_in, token_out)
         r0, r1, _ = pair.get_reserves()
-        return (pair, r0, r1) if token_in == pair.token0 else (pair, r1, r0)
+        return (pair, r0, r1) if token_in is pair.token0 else (pair, r1, r0)
 
     def reserves_for(self, token_in: Token, token_out: Token) -> tuple[int, int]:
         """``(reserve_in, reserve_out)`` of the pool of two tokens."""
@@ -69,31 +69,47 @@ class Router(Contract):
 
     def get_amounts_out(self, amount_in: int, path: list[Token]) -> list[int]:
         """Amounts at each hop for an exact input (``getAmountsOut``)."""
+        return self._quote_out(amount_in, path)[0]
+
+    def _quote_out(self, amount_in: int, path: list[Token]) -> tuple[list[int], list[Pair]]:
+        """:meth:`get_amounts_out` and the pool of each hop (looked up once for quoting and
+        swapping), hop by hop: each pool is found, then its amount computed."""
         path = validate_path(path)
-        amounts = [amount_in]
+        amounts, pairs = [amount_in], []
         for a, b in pairwise(path):
             pair, r_in, r_out = self._hop(a, b)
             amounts.append(get_amount_out(amounts[-1], r_in, r_out, pair.fee_bps))
-        return amounts
+            pairs.append(pair)
+        return amounts, pairs
 
     def get_amounts_in(self, amount_out: int, path: list[Token]) -> list[int]:
         """Amounts at each hop for an exact final output (``getAmountsIn``)."""
+        return self._quote_in(amount_out, path)[0]
+
+    def _quote_in(self, amount_out: int, path: list[Token]) -> tuple[list[int], list[Pair]]:
+        """:meth:`get_amounts_in` and the pool of each hop, from the last hop back."""
         path = validate_path(path)
-        amounts = [amount_out]
+        amounts: list[int] = [amount_out]
+        pairs: list[Pair] = []
         for a, b in reversed(list(pairwise(path))):
             pair, r_in, r_out = self._hop(a, b)
             amounts.insert(0, get_amount_in(amounts[0], r_in, r_out, pair.fee_bps))
-        return amounts
+            pairs.insert(0, pair)
+        return amounts, pairs
 
     # --- actions -------------------------------------------------------------------------
 
     def _checks(self, sender: Any, to: Any, deadline: Any, *amounts: Any) -> None:
         """``sender`` is the caller (NotTheCaller otherwise), then the deadline, ``to`` and amounts."""
         self.authorize(sender, "sender")
-        validate_deadline(self.state.now, deadline)
-        validate_recipient(self.state, to, self.network)
+        state = self.state
+        if type(deadline) is not int or not state.now <= deadline <= UINT256_MAX:
+            validate_deadline(state.now, deadline)
+        if to != sender or not state.is_account(to):  # the sender was vouched for: an account is a recipient
+            validate_recipient(state, to, self.network)
         for amount in amounts:
-            check_amount(amount)
+            if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
+                check_amount(amount)
 
     @external
     def add_liquidity(
@@ -151,10 +167,10 @@ class Router(Contract):
         NotTheCaller (``sender`` is not the caller). Atomic.
         """
         self._checks(sender, to, deadline, amount_in, amount_out_min)
-        amounts = self.get_amounts_out(amount_in, path)
+        amounts, pairs = self._quote_out(amount_in, path)
         if amounts[-1] < amount_out_min:
             raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
-        return self._execute(sender, amounts, path, to)
+        return self._execute(sender, amounts, path, pairs, to)
 
     @external
     def swap_exact_out(
@@ -166,20 +182,25 @@ class Router(Contract):
         NotTheCaller (``sender`` is not the caller). Atomic.
         """
         self._checks(sender, to, deadline, amount_out, amount_in_max)
-        amounts = self.get_amounts_in(amount_out, path)
+        amounts, pairs = self._quote_in(amount_out, path)
         if amounts[0] > amount_in_max:
             raise Slippage(f"input {amounts[0]} exceeds amount_in_max {amount_in_max}")
-        return self._execute(sender, amounts, path, to)
+        return self._execute(sender, amounts, path, pairs, to)
 
-    def _execute(self, sender: str, amounts: list[int], path: list[Token], to: str) -> list[int]:
-        """Send the input to the first pool and swap hop by hop, atomically."""
-        pairs = [self.pair_for(a, b) for a, b in pairwise(path)]
-        with self.state.atomic():
-            self.state.transfer(path[0], sender, pairs[0].address, amounts[0])
-            for n, (token_in, pair) in enumerate(zip(path, pairs)):
+    def _execute(self, sender: str, amounts: list[int], path: list[Token], pairs: list[Pair], to: str) -> list[int]:
+        """Send the input to the first pool and swap hop by hop (``pairs``, found by the quote),
+        atomically."""
+        state = self.state
+        last = len(pairs) - 1
+        with state.atomic():
+            state.transfer(path[0], sender, pairs[0].address, amounts[0])
+            for n, pair in enumerate(pairs):
                 out = amounts[n + 1]
-                out0, out1 = (0, out) if token_in == pair.token0 else (out, 0)
-                pair.swap(out0, out1, pairs[n + 1].address if n + 1 < len(pairs) else to)
+                recipient = to if n == last else pairs[n + 1].address
+                if path[n] is pair.token0:
+                    pair.swap(0, out, recipient)
+                else:
+                    pair.swap(out, 0, recipient)
         return amounts
 
 

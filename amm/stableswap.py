@@ -21,6 +21,7 @@ acts as the pool or as another contract; the admin is vouched for the same way
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import attrs
 
@@ -47,6 +48,8 @@ from chain import (
     InsufficientBalance,
     InvalidArgument,
     ParamSpec,
+    PriceReading,
+    Record,
     State,
     Token,
     WrongNetwork,
@@ -58,9 +61,9 @@ PRECISION = sm.PRECISION
 FEE_DENOMINATOR = sm.FEE_DENOMINATOR
 
 
-@attrs.frozen
-class StableState:
-    """Precise A ramp (x100, s), ``fee`` and ``admin_fee`` (1e10 = 100%), admin balances (wei)."""
+class StableState(Record):
+    """Precise A ramp (x100, s), ``fee`` and ``admin_fee`` (1e10 = 100%), admin balances (wei).
+    A named-tuple record (:class:`chain.Record`): an exchange with an admin fee builds one."""
 
     initial_A: int
     future_A: int
@@ -85,7 +88,8 @@ class StableSwap(Contract, Governable):
         self.n = len(coins)
         self.lp_token = lp_token
         self.rate_sources = rate_sources
-        self._static_rates = rate_sources if all(type(r) is int for r in rate_sources) else None
+        static = tuple(r for r in rate_sources if type(r) is int)
+        self._static_rates = static if len(static) == len(rate_sources) else None
 
     @classmethod
     def deploy(
@@ -132,7 +136,8 @@ class StableSwap(Contract, Governable):
 
     @property
     def record(self) -> StableState:
-        return self._load("state")
+        record: StableState = self._load("state")
+        return record
 
     def A_precise(self) -> int:
         """Current A times A_PRECISION (ramped)."""
@@ -149,11 +154,12 @@ class StableSwap(Contract, Governable):
             return self._static_rates
         out = []
         for coin, source in zip(self.coins, self.rate_sources):
-            if type(source) is int:
-                out.append(source)
+            if isinstance(source, str):
+                reading: PriceReading = self.state.contract(source).latest()  # type: ignore[attr-defined]
+                scale: int = 10 ** (36 - coin.decimals)
+                out.append(scale * reading.rescaled(18) // PRECISION)
             else:
-                reading = self.state.contract(source).latest()  # type: ignore[attr-defined]
-                out.append(10 ** (36 - coin.decimals) * reading.rescaled(18) // PRECISION)
+                out.append(source)
         return tuple(out)
 
     def balances(self, st: StableState | None = None) -> list[int]:
@@ -181,14 +187,21 @@ class StableSwap(Contract, Governable):
         coin j's rate. Raises InsufficientInputAmount when ``dx`` is too small to pay anything."""
         state, address = self.state, self.address
         rates = self._static_rates or self.rates()
-        xp = [
-            (state.balance_of(c, address) - a) * r // PRECISION
-            for c, a, r in zip(self.coins, st.admin_balances, rates)
-        ]
         now = state.now
         amp = st.future_A if now >= st.future_A_time else sm.ramped_A(
             st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, now
         )
+        admin = st.admin_balances
+        if self.n == 2:  # the two-coin pool unrolled: the hot path of every LST pool
+            c0, c1 = self.coins
+            x0 = (state.balance_of(c0, address) - admin[0]) * rates[0] // PRECISION
+            x1 = (state.balance_of(c1, address) - admin[1]) * rates[1] // PRECISION
+            dy, dy_fee = sm.exchange_dy2(i, dx, x0, x1, rates[i], rates[j], amp, st.fee)
+            return dy, dy_fee, rates[j]
+        xp = [
+            (state.balance_of(c, address) - a) * r // PRECISION
+            for c, a, r in zip(self.coins, admin, rates)
+        ]
         dy, dy_fee = sm.exchange_dy(i, j, dx, xp, rates, amp, st.fee)
         return dy, dy_fee, rates[j]
 
@@ -227,6 +240,10 @@ class StableSwap(Contract, Governable):
         Raises NotTheCaller, InvalidCoin, InsufficientInputAmount (dx == 0), InvalidAmount
         (``min_dy`` not an int in uint256), Slippage (below ``min_dy``), InsufficientBalance,
         UnknownAccount. Emits Transfer x2, TokenExchange.
+
+        The admin fee is booked in the pool's one record, rebuilt and written only when the fee
+        is non-zero (as the contract's one ``admin_balances[j]`` store); every check runs before
+        the first write, the transfer in.
         """
         self._sender(sender)
         n = self.n
@@ -236,20 +253,24 @@ class StableSwap(Contract, Governable):
             validate_input(dx)
         if type(min_dy) is not int or not 0 <= min_dy <= UINT256_MAX:
             check_amount(min_dy, "min_dy")
-        st = self._load("state")
+        state, address = self.state, self.address
+        st: StableState = self._storage["state"]
         dy, dy_fee, rate_j = self._dy(i, j, dx, st)
         if dy < min_dy:
             raise Slippage(f"exchange pays {dy}, below min_dy {min_dy}: widen it or trade less")
-        state, address = self.state, self.address
-        state.transfer(self.coins[i], sender, address, dx)  # the only write that can fail
-        state.transfer(self.coins[j], address, sender, dy)
-        if st.admin_fee:
-            dy_admin = dy_fee * st.admin_fee // FEE_DENOMINATOR * PRECISION // rate_j
+        coins = self.coins
+        state.transfer(coins[i], sender, address, dx)  # the only write that can fail
+        state.transfer(coins[j], address, sender, dy)
+        admin_fee = st.admin_fee
+        if admin_fee:
+            dy_admin = dy_fee * admin_fee // FEE_DENOMINATOR * PRECISION // rate_j
             if dy_admin:
                 admin = list(st.admin_balances)
                 admin[j] += dy_admin
-                self._store("state", attrs.evolve(st, admin_balances=tuple(admin)))
-        state.emit(TokenExchange(address, sender, i, dx, j, dy))
+                state.put(address, "state", StableState._make((
+                    st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, st.fee, admin_fee, tuple(admin),
+                )))  # a record of ints built here
+        state.emit(TokenExchange._make((address, sender, i, dx, j, dy)))
         return dy
 
     @external
@@ -414,13 +435,13 @@ class StableSwap(Contract, Governable):
         UnknownAccount, WrongNetwork."""
         self._require_admin(caller)
         validate_recipient(self.state, to, self.network)
-        st = self._load("state")
+        st: StableState = self._load("state")
 
         with self.state.atomic():
             for coin, value in zip(self.coins, st.admin_balances):
                 if value:
                     self.state.transfer(coin, self.address, to, value)
-            self._store("state", attrs.evolve(st, admin_balances=(0,) * self.n))
+            self._store("state", attrs.evolve(cast(Any, st), admin_balances=(0,) * self.n))  # a Record: attrs at run time
         return st.admin_balances
 
     # --- A ramp and governance -----------------------------------------------------------
@@ -472,7 +493,8 @@ class StableSwap(Contract, Governable):
     def get_param(self, name: str) -> int:
         if name == "A":
             return self.A()
-        return getattr(self._load("state"), name)
+        value: int = getattr(self._load("state"), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         if name == "A":

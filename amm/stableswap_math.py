@@ -117,6 +117,24 @@ def exchange_dy(
     return (dy - dy_fee) * PRECISION // rates[j], dy_fee
 
 
+def exchange_dy2(i: int, dx: int, x0: int, x1: int, rate_in: int, rate_out: int, amp: int,
+                 fee: int) -> tuple[int, int]:
+    """:func:`exchange_dy` of a two-coin pool with scaled balances ``x0``/``x1``, selling ``dx``
+    wei of coin ``i`` (rate ``rate_in``) for the other (``rate_out``): the same operations in the
+    same order (``get_D``, ``get_y``, the fee), with the per-call dispatch unrolled."""
+    d = _get_D2(x0, x1, amp)
+    x_in, x_out = (x0, x1) if i == 0 else (x1, x0)
+    x = x_in + dx * rate_in // PRECISION
+    ann = amp * 2
+    c = d * d // (x * 2) * d * A_PRECISION // (ann * 2)
+    y = _solve_y(c, x + d * A_PRECISION // ann, d)
+    dy = x_out - y - 1
+    if dy < 0:
+        raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {1 - i}")
+    dy_fee = dy * fee // FEE_DENOMINATOR
+    return (dy - dy_fee) * PRECISION // rate_out, dy_fee
+
+
 def get_y_D(amp: int, i: int, xp: tuple[int, ...] | list[int], d: int) -> int:
     """Scaled balance of coin ``i`` that makes the invariant ``d`` with the other balances
     (Curve's ``get_y_D``, used by one-coin withdrawals)."""

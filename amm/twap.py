@@ -90,7 +90,8 @@ class TwapFeed(Contract):
     @property
     def observation(self) -> Observation:
         """The last observation record."""
-        return self._load("observation")
+        observation: Observation = self._load("observation")
+        return observation
 
     @external
     def update(self) -> int:
@@ -98,7 +99,7 @@ class TwapFeed(Contract):
 
         Raises TwapNotReady before ``window`` seconds have passed. Emits TwapUpdated.
         """
-        last = self._load("observation")
+        last: Observation = self._load("observation")
         now = self.state.now
         elapsed = now - last.timestamp
         if elapsed < self.window:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from chain import State
 
 
-def validate_recipient(state: State, to: Any, network: str) -> str:
+def validate_recipient(state: State, to: str, network: str) -> str:
     """``to`` must be an account, or a contract of ``network`` (it will receive its tokens)."""
     state.require_address(to)
     if not state.is_account(to):
@@ -64,8 +64,13 @@ def validate_deadline(now: int, deadline: Any) -> None:
         raise Expired(f"deadline {deadline} is before now ({now}): resubmit with a later deadline")
 
 
+_TOKEN_TYPE = frozenset({Token})
+
+
 def validate_path(path: Any) -> list[Token]:
     """A list of at least two tokens (each hop is looked up by the router)."""
+    if type(path) is list and len(path) >= 2 and _TOKEN_TYPE.issuperset(map(type, path)):
+        return list(path)  # the common case, checked in C
     if not isinstance(path, (list, tuple)) or len(path) < 2 or not all(isinstance(t, Token) for t in path):
         raise InvalidPath(f"path must be a list of at least two tokens, got {path!r}")
     return list(path)

@@ -141,7 +141,8 @@ class L2TokenBridge(Contract):
         """Hand a relayed rate to the feed at ``feed`` (this contract is its caller); only the
         source bridge's code may call (Unauthorized). Returns what the feed's ``receive`` does."""
         self._require_l1()
-        return self.state.contract(feed).receive(answer, read_at)  # type: ignore[attr-defined]
+        stored: bool = self.state.contract(feed).receive(answer, read_at)  # type: ignore[attr-defined]
+        return stored
 
     def backing(self) -> Backing:
         """See :meth:`L1TokenBridge.backing`."""
@@ -259,7 +260,8 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
         return PARAM_SPECS
 
     def get_param(self, name: str) -> int:
-        return getattr(self.config(), name)
+        value: int = getattr(self.config(), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         self._store("config", attrs.evolve(self.config(), **{name: value}))
@@ -267,10 +269,12 @@ class L1TokenBridge(BridgeFaults, Contract, Governable):
     # --- reads ------------------------------------------------------------------------------
 
     def config(self) -> Config:
-        return self._load("config")
+        config: Config = self._load("config")
+        return config
 
     def totals(self) -> Totals:
-        return self._load("totals")
+        totals: Totals = self._load("totals")
+        return totals
 
     def message(self, message_id: int) -> Message:
         """The message with that id (UnknownMessage if none)."""

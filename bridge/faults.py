@@ -33,15 +33,30 @@ from bridge.validation import validate_drop, validate_not_bridge, validate_party
 from chain import atomic, check_amount, external
 
 if TYPE_CHECKING:
-    from bridge.bridge import L1TokenBridge
+    from bridge.records import Backing, Config, Totals
+    from chain import Contract, Token
 
-    _Base = L1TokenBridge
+    _Base = Contract
 else:
     _Base = object
 
 
 class BridgeFaults(_Base):
     """The faults of a bridge (see the module docstring)."""
+
+    if TYPE_CHECKING:  # what the faults use of the L1TokenBridge they are mixed into
+        canonical: Token
+        wrapped: Token
+        destination: str
+        l2_address: str
+
+        def config(self) -> Config: ...
+
+        def totals(self) -> Totals: ...
+
+        def backing(self) -> Backing: ...
+
+        def receiving(self, direction: str) -> str: ...
 
     @external
     def drop(self, message_id: int) -> Message:

@@ -35,7 +35,6 @@ class RelayedAnswer:
     received_at: int
 
 
-@attrs.frozen
 class RateRelayed(Event):
     """The relayed feed took ``answer``, read on the source at ``read_at``."""
 
@@ -44,7 +43,6 @@ class RateRelayed(Event):
     read_at: int
 
 
-@attrs.frozen
 class RateUpdateIgnored(Event):
     """An update read at ``read_at`` arrived after a newer one (read at ``current_read_at``)."""
 
@@ -95,16 +93,16 @@ class RelayedRateFeed(Contract):
             raise WrongNetwork(
                 f"feed {source!r} lives on {feed.network!r}; the bridge reads feeds of {facade.network!r}"
             )
-        reading = feed.latest()  # type: ignore[attr-defined]
+        reading: PriceReading = feed.latest()
         relayed = cls(
             state,
             address,
             facade.destination,  # type: ignore[attr-defined]
             bridge=bridge,
             source=source,
-            base=feed.base,
-            quote=feed.quote,
-            decimals=reading.decimals,  # type: ignore[attr-defined]
+            base=feed.base,  # type: ignore[attr-defined]
+            quote=feed.quote,  # type: ignore[attr-defined]
+            decimals=reading.decimals,
         )
         with state.atomic():
             relayed._install(reading.answer, facade.l2_address)  # type: ignore[attr-defined]
@@ -124,12 +122,14 @@ class RelayedRateFeed(Contract):
 
     def received_at(self) -> int:
         """When the last relayed answer arrived on the destination (s)."""
-        return self._load("answer").received_at
+        record: RelayedAnswer = self._load("answer")
+        return record.received_at
 
     @property
     def relayer(self) -> str:
         """The only caller of :meth:`receive`: the destination side of the bridge."""
-        return self.state.contract(self.bridge).l2_address  # type: ignore[attr-defined]
+        relayer: str = self.state.contract(self.bridge).l2_address  # type: ignore[attr-defined]
+        return relayer
 
     @external
     def receive(self, answer: int, read_at: int, caller: str | None = None) -> bool:

@@ -185,7 +185,6 @@ class Backing:
 # --- events ------------------------------------------------------------------------------
 
 
-@attrs.frozen
 class MessageSent(Event):
     """A message was posted: tokens locked or burned (net ``amount``, ``fee`` kept) or a rate read."""
 
@@ -200,7 +199,6 @@ class MessageSent(Event):
     deliverable_at: int
 
 
-@attrs.frozen
 class MessageDelivered(Event):
     """A message arrived: the wrapped token minted, the canonical one released, or a rate set."""
 
@@ -212,7 +210,6 @@ class MessageDelivered(Event):
     amount: int
 
 
-@attrs.frozen
 class MessageDropped(Event):
     """A message was lost on the way; it stays in flight and ``retry`` posts it again."""
 
@@ -222,7 +219,6 @@ class MessageDropped(Event):
     amount: int
 
 
-@attrs.frozen
 class MessageRetried(Event):
     """A dropped message was posted again and is due at ``deliverable_at``."""
 
@@ -232,7 +228,6 @@ class MessageRetried(Event):
     deliverable_at: int
 
 
-@attrs.frozen
 class MessageDelayed(Event):
     """A pending message's due time was pushed back to ``deliverable_at``."""
 
@@ -241,7 +236,6 @@ class MessageDelayed(Event):
     deliverable_at: int
 
 
-@attrs.frozen
 class DirectionPaused(Event):
     """``direction`` of ``bridge`` was paused by ``by``."""
 
@@ -250,7 +244,6 @@ class DirectionPaused(Event):
     by: str | None
 
 
-@attrs.frozen
 class DirectionUnpaused(Event):
     """``direction`` of ``bridge`` was unpaused by ``by``."""
 
@@ -259,7 +252,6 @@ class DirectionUnpaused(Event):
     by: str | None
 
 
-@attrs.frozen
 class UnbackedMint(Event):
     """``amount`` wei of the wrapped token were minted with nothing locked (an exploit)."""
 
@@ -268,7 +260,6 @@ class UnbackedMint(Event):
     amount: int
 
 
-@attrs.frozen
 class EscrowDrained(Event):
     """``amount`` wei left the escrow with nothing burned (an exploit)."""
 
@@ -277,7 +268,6 @@ class EscrowDrained(Event):
     amount: int
 
 
-@attrs.frozen
 class BackingBelowOne(Event):
     """The backing ratio ``assets / claims`` fell below 1 (wei)."""
 

@@ -28,20 +28,21 @@ from bridge.errors import (
 )
 from bridge.logic import fee_of, is_due, window_after
 from bridge.records import DELIVERED, DEPOSIT, DIRECTIONS, DROPPED, PENDING, TOKENS, Message, Window
-from chain import InsufficientBalance, State, Token, Unauthorized, WrongNetwork, check_amount
+from chain import Contract, InsufficientBalance, State, Token, Unauthorized, WrongNetwork, check_amount
 
 if TYPE_CHECKING:
     from bridge.bridge import L1TokenBridge
+    from bridge.faults import BridgeFaults
 
 
-def validate_direction(direction: Any) -> str:
+def validate_direction(direction: str) -> str:
     """Return ``direction`` if it is ``"deposit"`` or ``"withdrawal"``; else UnknownDirection."""
     if direction not in DIRECTIONS:
         raise UnknownDirection(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     return direction
 
 
-def validate_party(state: State, address: Any, network: str, what: str) -> str:
+def validate_party(state: State, address: str, network: str, what: str) -> str:
     """``address`` if it is an account, or a contract of ``network``.
 
     Raises UnknownAccount, or WrongNetwork for a contract that lives on another network.
@@ -56,7 +57,7 @@ def validate_party(state: State, address: Any, network: str, what: str) -> str:
     return address
 
 
-def validate_not_bridge(bridge: L1TokenBridge, recipient: str) -> str:
+def validate_not_bridge(bridge: BridgeFaults, recipient: str) -> str:
     """``recipient`` unless it is either side of ``bridge`` (InvalidRecipient): wrapped tokens
     minted to the L2 side could never leave it, and canonical tokens released or drained into
     the escrow would stay there while the books count them out."""
@@ -113,9 +114,9 @@ def validate_send(
     return fee, window
 
 
-def validate_message(bridge: L1TokenBridge, message_id: Any) -> Message:
+def validate_message(bridge: Contract, message_id: Any) -> Message:
     """The message with that id; UnknownMessage if there is none."""
-    message = bridge._load(("msg", message_id), None) if type(message_id) is int else None
+    message: Message | None = bridge._load(("msg", message_id), None) if type(message_id) is int else None
     if message is None:
         raise UnknownMessage(f"no message {message_id!r} on bridge {bridge.address}")
     return message
@@ -159,14 +160,14 @@ def validate_deliver(bridge: L1TokenBridge, message_id: Any) -> Message:
     return message
 
 
-def validate_drop(bridge: L1TokenBridge, message_id: Any) -> Message:
+def validate_drop(bridge: Contract, message_id: Any) -> Message:
     """Checks of ``drop`` and ``delay``: the message is known and pending."""
     message = validate_message(bridge, message_id)
     _require_pending(message)
     return message
 
 
-def validate_retry(bridge: L1TokenBridge, message_id: Any) -> Message:
+def validate_retry(bridge: Contract, message_id: Any) -> Message:
     """Checks of ``retry``: the message is known and was dropped (AlreadyDelivered, MessageNotDropped)."""
     message = validate_message(bridge, message_id)
     if message.status == DELIVERED:
@@ -176,7 +177,7 @@ def validate_retry(bridge: L1TokenBridge, message_id: Any) -> Message:
     return message
 
 
-def validate_pause(bridge: L1TokenBridge, direction: Any, caller: Any, pausing: bool) -> str:
+def validate_pause(bridge: L1TokenBridge, direction: str, caller: Any, pausing: bool) -> str:
     """Checks of ``pause`` / ``unpause``: a known direction, the guardian or the parameter
     admin (anyone while the bridge has no admin), and a change (AlreadyPaused, NotPaused).
 

@@ -42,6 +42,7 @@ from chain.immutable import check_record
 from chain.journal import Snapshot
 from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
 from chain.params import Governable, ParamSpec
+from chain.record import Record
 from chain.state import State, atomic
 from chain.validation import check_amount, check_bps, check_decimals, check_name
 
@@ -51,7 +52,7 @@ __all__ = [
     "DuplicateName", "Event", "Feed", "FeedUpdated", "Governable", "InputError",
     "InsufficientAllowance", "InsufficientBalance", "InvalidAmount", "InvalidArgument",
     "InvalidSnapshot", "LstlabError", "ManualFeed", "Network", "NoTransaction", "NotTheCaller",
-    "Overflow", "ParamSpec", "ParameterOutOfBounds", "ParameterSet", "PriceReading", "Revert",
+    "Overflow", "ParamSpec", "ParameterOutOfBounds", "ParameterSet", "PriceReading", "Record", "Revert",
     "Snapshot", "StaleFeed", "State", "Token", "Transfer", "Unauthorized", "UnknownAccount",
     "UnknownContract", "UnknownNetwork", "UnknownParameter", "UnknownToken", "WrongNetwork",
     "atomic", "check_amount", "check_answer", "check_bps", "check_decimals", "check_name",

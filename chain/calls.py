@@ -42,7 +42,10 @@ def external(method: F) -> F:
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        frames = self.state._frames
+        state = self.state
+        frames = state._frames
+        if not frames and not state._journal.marks:
+            state._begin_tx()
         frames.append(self.address)
         try:
             return method(self, *args, **kwargs)

@@ -17,12 +17,12 @@ from chain.calls import external
 from chain.contract import Contract
 from chain.errors import InvalidAmount, InvalidArgument, StaleFeed, UnknownContract, WrongNetwork
 from chain.events import Event
+from chain.record import Record
 from chain.state import State
 from chain.validation import check_amount, check_decimals, check_name
 
 
-@attrs.frozen
-class PriceReading:
+class PriceReading(Record):
     """``answer`` / 10**decimals units of quote per unit of base, as of ``updated_at`` (s)."""
 
     answer: int
@@ -31,9 +31,14 @@ class PriceReading:
 
     def rescaled(self, decimals: int) -> int:
         """The answer with ``decimals`` decimals, rounded down."""
-        if decimals >= self.decimals:
-            return self.answer * 10 ** (decimals - self.decimals)
-        return self.answer // 10 ** (self.decimals - decimals)
+        scale: int
+        if decimals == self.decimals:  # the common case, without the power of ten
+            return self.answer * 1  # as answer * 10**0: an int for a bool answer too
+        if decimals > self.decimals:
+            scale = 10 ** (decimals - self.decimals)
+            return self.answer * scale
+        scale = 10 ** (self.decimals - decimals)
+        return self.answer // scale
 
 
 @runtime_checkable
@@ -48,7 +53,6 @@ class Feed(Protocol):
     def latest(self) -> PriceReading: ...
 
 
-@attrs.frozen
 class FeedUpdated(Event):
     """A settable feed's answer changed."""
 
@@ -125,7 +129,7 @@ class ManualFeed(Contract):
 
     def latest(self) -> PriceReading:
         record = self._load("answer")
-        return PriceReading(record.answer, self.decimals, record.updated_at)
+        return PriceReading._make((record.answer, self.decimals, record.updated_at))
 
 
 def _feed_of(state: State, address: object, network: str, role: str) -> Contract:

@@ -17,6 +17,7 @@ points where PERCENTAGE_FACTOR = 1e4 is 100%.
 from __future__ import annotations
 
 import math
+from typing import NoReturn
 
 from chain.errors import DivisionByZero, Overflow
 
@@ -33,40 +34,56 @@ PERCENTAGE_FACTOR = 10**4
 HALF_PERCENTAGE_FACTOR = PERCENTAGE_FACTOR // 2
 
 
-def _check_mul(a: int, b: int, half: int, name: str) -> None:
-    if b != 0 and a > (UINT256_MAX - half) // b:
-        raise Overflow(f"{name}({a}, {b}) overflows uint256: use smaller operands")
+def _mul_overflow(name: str, a: int, b: int) -> Overflow:
+    return Overflow(f"{name}({a}, {b}) overflows uint256: use smaller operands")
 
 
-def _check_div(a: int, b: int, unit: int, name: str) -> None:
+def _div_error(name: str, a: int, b: int) -> NoReturn:
+    """Raise DivisionByZero (``b`` is 0) or Overflow (``a * unit + b // 2`` past uint256), as
+    Aave's ``wadDiv``/``rayDiv``/``percentDiv`` revert, in that order."""
     if b == 0:
         raise DivisionByZero(f"{name} by zero: the divisor must be positive")
-    if a > (UINT256_MAX - b // 2) // unit:
-        raise Overflow(f"{name}({a}, {b}) overflows uint256: use smaller operands")
+    raise Overflow(f"{name}({a}, {b}) overflows uint256: use smaller operands")
+
+
+# Each function below checks overflow on the product it computes anyway: for b > 0,
+# a > (MAX - half) // b  <=>  a * b > MAX - half  (and a * unit + b // 2 > MAX for the divisions),
+# so the check costs one comparison; a negative b (outside the uint domain) keeps Aave's formula.
+_WAD_MUL_MAX = UINT256_MAX - HALF_WAD
+_RAY_MUL_MAX = UINT256_MAX - HALF_RAY
+_PERCENT_MUL_MAX = UINT256_MAX - HALF_PERCENTAGE_FACTOR
 
 
 def wad_mul(a: int, b: int) -> int:
     """a*b/WAD rounded half up (Aave ``wadMul``); reverts on uint256 overflow."""
-    _check_mul(a, b, HALF_WAD, "wad_mul")
-    return (a * b + HALF_WAD) // WAD
+    product = a * b
+    if (product > _WAD_MUL_MAX and b > 0) or (b < 0 and a > _WAD_MUL_MAX // b):
+        raise _mul_overflow("wad_mul", a, b)
+    return (product + HALF_WAD) // WAD
 
 
 def wad_div(a: int, b: int) -> int:
     """a*WAD/b rounded half up (Aave ``wadDiv``); reverts on b == 0 or overflow."""
-    _check_div(a, b, WAD, "wad_div")
-    return (a * WAD + b // 2) // b
+    numerator = a * WAD + b // 2
+    if numerator > UINT256_MAX or b == 0:
+        _div_error("wad_div", a, b)
+    return numerator // b
 
 
 def ray_mul(a: int, b: int) -> int:
     """a*b/RAY rounded half up (Aave ``rayMul``); reverts on uint256 overflow."""
-    _check_mul(a, b, HALF_RAY, "ray_mul")
-    return (a * b + HALF_RAY) // RAY
+    product = a * b
+    if (product > _RAY_MUL_MAX and b > 0) or (b < 0 and a > _RAY_MUL_MAX // b):
+        raise _mul_overflow("ray_mul", a, b)
+    return (product + HALF_RAY) // RAY
 
 
 def ray_div(a: int, b: int) -> int:
     """a*RAY/b rounded half up (Aave ``rayDiv``); reverts on b == 0 or overflow."""
-    _check_div(a, b, RAY, "ray_div")
-    return (a * RAY + b // 2) // b
+    numerator = a * RAY + b // 2
+    if numerator > UINT256_MAX or b == 0:
+        _div_error("ray_div", a, b)
+    return numerator // b
 
 
 def ray_mul_floor(a: int, b: int) -> int:
@@ -109,14 +126,18 @@ def wad_to_ray(a: int) -> int:
 
 def percent_mul(value: int, bps: int) -> int:
     """value*bps/1e4 rounded half up (Aave ``percentMul``); reverts on overflow."""
-    _check_mul(value, bps, HALF_PERCENTAGE_FACTOR, "percent_mul")
-    return (value * bps + HALF_PERCENTAGE_FACTOR) // PERCENTAGE_FACTOR
+    product = value * bps
+    if (product > _PERCENT_MUL_MAX and bps > 0) or (bps < 0 and value > _PERCENT_MUL_MAX // bps):
+        raise _mul_overflow("percent_mul", value, bps)
+    return (product + HALF_PERCENTAGE_FACTOR) // PERCENTAGE_FACTOR
 
 
 def percent_div(value: int, bps: int) -> int:
     """value*1e4/bps rounded half up (Aave ``percentDiv``); reverts on bps == 0 or overflow."""
-    _check_div(value, bps, PERCENTAGE_FACTOR, "percent_div")
-    return (value * PERCENTAGE_FACTOR + bps // 2) // bps
+    numerator = value * PERCENTAGE_FACTOR + bps // 2
+    if numerator > UINT256_MAX or bps == 0:
+        _div_error("percent_div", value, bps)
+    return numerator // bps
 
 
 def percent_mul_floor(value: int, bps: int) -> int:
@@ -164,4 +185,5 @@ def sqrt(y: int) -> int:
 
 def to_float(value: int, decimals: int) -> float:
     """A base-unit int as a float, for reports and analytics only."""
-    return value / 10**decimals
+    scale: int = 10**decimals
+    return value / scale

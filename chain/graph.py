@@ -93,7 +93,7 @@ def exposure(state: State, address: str) -> dict[str, list[str]]:
     """
     state.require_address(address)
     view = _exposure_view(state.graph())
-    paths = nx.single_source_shortest_path(view, address)
+    paths: dict[str, list[str]] = nx.single_source_shortest_path(view, address)
     paths.pop(address, None)
     return paths
 
@@ -122,4 +122,5 @@ def cycles(state: State, length_bound: int | None = 8) -> list[list[str]]:
 
 def to_json(state: State) -> dict[str, Any]:
     """The graph as node-link JSON data (ints stay ints)."""
-    return nx.node_link_data(state.graph(), edges="edges")
+    data: dict[str, Any] = nx.node_link_data(state.graph(), edges="edges")
+    return data

@@ -6,9 +6,10 @@ attributes can be reassigned) would be shared by the parent and every fork, and 
 through one would silently change the others and escape the journal.
 
 :func:`check_record` accepts immutable scalars (int, str, bytes, bool, float, None,
-Fraction, Decimal, enum members, numpy scalars, tokens...), tuples and frozensets of accepted values, and
-frozen attrs classes and frozen dataclasses whose field values are accepted, recursively.
-Each type is classified once and cached; a record of scalar fields costs one lookup and one
+Fraction, Decimal, enum members, numpy scalars, tokens...), tuples and frozensets of accepted values,
+:class:`chain.Record` records, and frozen attrs classes and frozen dataclasses whose field values are
+accepted, recursively.
+Each accepted type is classified once and cached; a record of scalar fields costs one lookup and one
 ``attrgetter`` call.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 import attrs
 
 from chain.errors import InvalidArgument
+from chain.record import is_tuple_record
 
 _ATOM = 0
 _ITEMS = 1
@@ -33,11 +35,11 @@ _FIELDS = 2
 
 _ATOMS: tuple[type, ...] = (int, float, complex, str, bytes, bool, type(None), Fraction, Decimal, range,
                             enum.Enum)
-_SCALARS = frozenset({int, str, bool, float, bytes, type(None)})
+SCALAR_TYPES = frozenset({int, str, bool, float, bytes, type(None)})
 """The commonest immutable types, checked without a plan lookup (stores are on hot paths)."""
 
 _Plan = tuple[int, Callable[[Any], tuple[Any, ...]] | None]
-_plans: dict[type, _Plan | str] = {}
+_plans: dict[type, _Plan] = {}
 
 
 def _frozen_attrs(cls: type) -> bool:
@@ -61,6 +63,8 @@ def _classify(cls: type) -> _Plan | str:
     numpy = sys.modules.get("numpy")
     if issubclass(cls, _ATOMS) or cls is object or (numpy is not None and issubclass(cls, numpy.generic)):
         return (_ATOM, None)
+    if is_tuple_record(cls):  # a chain.Record or Event: a tuple of its field values
+        return (_ITEMS, None)
     if issubclass(cls, (tuple, frozenset)):
         if attrs.has(cls) or dataclasses.is_dataclass(cls):
             return f"{cls.__name__} mixes a tuple with attributes"
@@ -79,20 +83,23 @@ def _classify(cls: type) -> _Plan | str:
 def check_record(value: Any, what: str = "record") -> None:
     """Raise InvalidArgument unless ``value`` is immutable all the way down (module docstring)."""
     cls = type(value)
-    if cls in _SCALARS:
+    if cls in SCALAR_TYPES:
         return
     plan = _plans.get(cls)
     if plan is None:
-        plan = _plans[cls] = _classify(cls)
-    if type(plan) is str:
-        raise InvalidArgument(f"{what} {value!r:.80} is mutable ({plan}): a fork would share it with its "
-                              "parent, so store an immutable value")
-    kind, getter = plan  # type: ignore[misc]
+        found = _classify(cls)
+        if isinstance(found, str):  # refusals are not cached: they end in an error anyway
+            raise InvalidArgument(f"{what} {value!r:.80} is mutable ({found}): a fork would share it with "
+                                  "its parent, so store an immutable value")
+        plan = _plans[cls] = found
+    kind, getter = plan
     if kind == _ATOM:
         return
     items = value if getter is None else getter(value)
-    if _SCALARS.issuperset(map(type, items)):
+    if SCALAR_TYPES.issuperset(map(type, items)):
         return
     for item in items:
-        if type(item) not in _SCALARS:
-            check_record(item, what)
+        kind_of_item = type(item)
+        if kind_of_item in SCALAR_TYPES or (kind_of_item is tuple and SCALAR_TYPES.issuperset(map(type, item))):
+            continue  # a scalar, or a tuple of scalars (balances by reserve): checked without recursing
+        check_record(item, what)

@@ -6,7 +6,7 @@ supply. Every check runs before the first write, so a failed call writes nothing
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chain.errors import (
     InsufficientAllowance,
@@ -20,13 +20,14 @@ from chain.errors import (
 from chain.events import Approval, Transfer
 from chain.fixedpoint import UINT256_MAX
 from chain.journal import MISSING
-from chain.model import ZERO_ADDRESS, Token
+from chain.model import ZERO_ADDRESS, ContractInfo, Token
 from chain.validation import check_amount
 
 if TYPE_CHECKING:
     from chain.journal import Journal
 
 _UNKNOWN = object()
+_transfer = Transfer._make
 
 
 class Ledger:
@@ -36,14 +37,22 @@ class Ledger:
     _supply: dict[Token, int]
     _allowances: dict[tuple[Token, str, str], int]
     _frames: list[str]
-    _contracts: dict
+    _contracts: dict[str, ContractInfo]
     _controllers: dict[Token, str]
     _home: dict[str, str | None]
     _journal: Journal
-    events: list
+    events: list[Any]
+    _version: int
 
     def _emit(self, event: object) -> None:
         raise NotImplementedError
+
+    def _begin_tx(self) -> None:
+        raise NotImplementedError
+
+    if TYPE_CHECKING:
+
+        def _write(self, container: dict[Any, Any], key: Any, value: Any) -> None: ...
 
     # --- checks ------------------------------------------------------------------------
 
@@ -69,7 +78,10 @@ class Ledger:
 
     def balance_of(self, token: Token, address: str) -> int:
         """Balance of ``address`` in base units (0 if it never held the token)."""
-        return self._book(token).get(address, 0)
+        book = self._balances.get(token) if type(token) is Token else None
+        if book is None:
+            book = self._book(token)
+        return book.get(address, 0)
 
     def total_supply(self, token: Token) -> int:
         """Total supply of ``token`` in base units."""
@@ -110,29 +122,67 @@ class Ledger:
 
         Raises InvalidAmount, UnknownToken, UnknownAccount, WrongNetwork, InsufficientBalance, and
         NotTheCaller when the innermost call frame may not move ``src``'s tokens (:mod:`chain.calls`).
+        Every check runs before the first write. The body is :meth:`_move` inlined (the hot path
+        of every action), and both balances are journaled in one entry.
         """
-        if type(amount) is not int or amount < 0 or amount > UINT256_MAX:
+        if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
             check_amount(amount)
-        book = self._book(token)
-        self._check_mover(token, src)
-        self._move(token, book, src, dst, amount)
+        try:
+            book = self._balances[token]  # only tokens key the books
+        except (KeyError, TypeError):
+            book = self._book(token)
+        frames = self._frames
+        if self._controllers or not frames or (frames[-1] != src and frames[-1] not in self._contracts):
+            self._check_mover(token, src)  # the common cases inline: an owner's or a contract's own frame
+        home = self._home
+        src_home: object
+        dst_home: object
+        try:
+            src_home = home[src]
+            dst_home = home[dst]
+        except (KeyError, TypeError):  # an unknown address: named by the full checks
+            src_home = dst_home = _UNKNOWN
+        if src_home is not None or dst_home is not None:  # a contract (of the token's network?) or unknown
+            network = token.network
+            if (src_home is not None and src_home != network) or (dst_home is not None and dst_home != network):
+                self._check_holder(src, token)
+                self._check_holder(dst, token)
+        try:
+            src_balance = book[src]
+        except KeyError:
+            src_balance = 0
+        if src_balance < amount:
+            raise InsufficientBalance(f"{src} holds {src_balance} of {token.key} and cannot send {amount}")
+        journal = self._journal
+        if src != dst and amount:
+            dst_balance = book.get(dst, MISSING)
+            if journal.marks:
+                journal.entries.append((book, src, src_balance, dst, dst_balance))  # Journal: a pair entry
+            book[src] = src_balance - amount
+            book[dst] = amount if dst_balance is MISSING else dst_balance + amount
+            self._version += 1
+        if not frames and not journal.marks:
+            self._begin_tx()
+        self.events.append(_transfer((token, src, dst, amount)))
 
     def _move(self, token: Token, book: dict[str, int], src: str, dst: str, amount: int) -> None:
+        """Move between two holders of ``token`` (checked here), journaled; emits ``Transfer``."""
         home = self._home
-        if home.get(src, _UNKNOWN) is not None or home.get(dst, _UNKNOWN) is not None:
-            self._check_holder(src, token)  # a contract or an unknown address: check both fully
-            self._check_holder(dst, token)
+        src_home = home.get(src, _UNKNOWN)
+        dst_home = home.get(dst, _UNKNOWN)
+        if src_home is not None or dst_home is not None:
+            network = token.network
+            if (src_home is not None and src_home != network) or (dst_home is not None and dst_home != network):
+                self._check_holder(src, token)
+                self._check_holder(dst, token)
         src_balance = book.get(src, 0)
         if src_balance < amount:
-            raise InsufficientBalance(
-                f"{src} holds {src_balance} of {token.key} and cannot send {amount}"
-            )
+            raise InsufficientBalance(f"{src} holds {src_balance} of {token.key} and cannot send {amount}")
         if src != dst and amount:
             dst_balance = book.get(dst, MISSING)
             journal = self._journal
             if journal.marks:
-                journal.entries.append((book, src, src_balance))
-                journal.entries.append((book, dst, dst_balance))
+                journal.entries.append((book, src, src_balance, dst, dst_balance))
             book[src] = src_balance - amount
             book[dst] = amount if dst_balance is MISSING else dst_balance + amount
             self._version += 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numbers
+import weakref
 from decimal import Context, Decimal, InvalidOperation
+from typing import Any
 
 import attrs
 
@@ -28,18 +30,47 @@ class Network:
     genesis_block: int = 0
 
 
-@attrs.frozen(cache_hash=True)
-class Token:
-    """A fungible token on one network. Amounts of it are ints in base units."""
+_TOKENS: weakref.WeakValueDictionary[tuple[Any, Any, Any], Token] = weakref.WeakValueDictionary()
+"""Every live token by its fields: equal tokens are one object (:class:`Token`)."""
+
+
+class _TokenKey:
+    """The slot of :attr:`Token.key`, computed once per token (not an attrs field)."""
+
+    __slots__ = ("key",)
+    key: str
+
+
+@attrs.frozen(eq=False)
+class Token(_TokenKey):
+    """A fungible token on one network. Amounts of it are ints in base units.
+
+    Tokens are interned: constructing, copying or unpickling a token equal to a live one returns
+    that one, so equal tokens are the same object, and equality and hashing are by identity (in
+    C). Tokens key the ledger's books and many records, and compare at every hop of a swap: a
+    Python ``__eq__``/``__hash__`` of the fields would cost a function call each time. ``key``,
+    ``network:symbol`` (unique within a state), is computed once.
+    """
 
     network: str
     symbol: str
     decimals: int = 18
 
-    @property
-    def key(self) -> str:
-        """``network:symbol``, unique within a state."""
-        return f"{self.network}:{self.symbol}"
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.network}:{self.symbol}")
+
+    def __new__(cls, network: str, symbol: str, decimals: int = 18) -> Token:  # noqa: PYI034  (interned: the shared Token)
+        key = (network, symbol, decimals)
+        try:
+            token = _TOKENS.get(key)
+        except TypeError:  # unhashable fields: a malformed token no state accepts, left uninterned
+            return super().__new__(cls)
+        if token is None:
+            token = _TOKENS[key] = super().__new__(cls)
+        return token
+
+    def __reduce__(self) -> tuple[type[Token], tuple[str, str, int]]:
+        return Token, (self.network, self.symbol, self.decimals)
 
     def units(self, whole: int | str) -> int:
         """``whole`` tokens in base units, e.g. ``weth.units(5) == 5 * 10**18``, exactly.

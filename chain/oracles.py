@@ -52,7 +52,6 @@ class Round:
     updated_at: int
 
 
-@attrs.frozen
 class AnswerUpdated(Event):
     """A new round was stored (Chainlink's ``AnswerUpdated(current, roundId, updatedAt)``)."""
 
@@ -115,7 +114,7 @@ class AggregatorFeed(Contract):
 
     def observe(self) -> int:
         """What the nodes observe now: the source's answer with this feed's decimals (floor)."""
-        reading = self.state.contract(self.source).latest()  # type: ignore[attr-defined]
+        reading: PriceReading = self.state.contract(self.source).latest()  # type: ignore[attr-defined]
         return reading.rescaled(self.decimals)
 
     def _write_round(self, new: Round) -> None:

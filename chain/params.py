@@ -13,12 +13,17 @@ only from its own code. The change is journaled and emits ``ParameterSet``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from chain.calls import external
 from chain.errors import ParameterOutOfBounds, Unauthorized, UnknownParameter
 from chain.events import ParameterSet
+
+if TYPE_CHECKING:
+    from chain.journal import MISSING
+    from chain.state import State
 
 
 @attrs.frozen
@@ -40,6 +45,16 @@ class _Admin:
 class Governable:
     """Mixin for :class:`chain.contract.Contract` subclasses with governable parameters."""
 
+    if TYPE_CHECKING:  # what the mixin uses of the Contract it is mixed into
+        state: State
+        address: str
+
+        def _load(self, key: Any, default: Any = MISSING) -> Any: ...
+
+        def _store(self, key: Any, record: Any) -> None: ...
+
+        def acting(self, caller: Any = None, role: str = "caller") -> str | None: ...
+
     def param_specs(self) -> Mapping[str, ParamSpec]:
         """Every parameter governance may set, by name."""
         raise NotImplementedError
@@ -54,15 +69,16 @@ class Governable:
 
     def param_admin(self) -> str | None:
         """Who may set parameters (None: anyone; scenarios use this)."""
-        return self._load("governable.admin", _Admin(None)).address  # type: ignore[attr-defined]
+        admin: _Admin = self._load("governable.admin", _Admin(None))
+        return admin.address
 
     @external
     def set_param_admin(self, new_admin: str | None, caller: str | None = None) -> None:
         """Hand parameter control to ``new_admin`` (only the current admin may, once set)."""
         self._require_admin(caller)
         if new_admin is not None:
-            self.state.require_address(new_admin)  # type: ignore[attr-defined]
-        self._store("governable.admin", _Admin(new_admin))  # type: ignore[attr-defined]
+            self.state.require_address(new_admin)
+        self._store("governable.admin", _Admin(new_admin))
 
     def _require_admin(self, caller: str | None) -> None:
         """Raise unless the admin is unset or is who the chain says is calling: ``caller`` when
@@ -71,13 +87,13 @@ class Governable:
         admin = self.param_admin()
         if admin is None:
             return
-        if caller is not None and not (isinstance(caller, str) and self.state.has_address(caller)):  # type: ignore[attr-defined]
+        if caller is not None and not (isinstance(caller, str) and self.state.has_address(caller)):
             raise Unauthorized(f"{caller!r} is no account of this state and may not set parameters of "
-                               f"{self.address!r}: only {admin!r} may")  # type: ignore[attr-defined]
-        acting = self.acting(caller, "caller")  # type: ignore[attr-defined]
+                               f"{self.address!r}: only {admin!r} may")
+        acting = self.acting(caller, "caller")
         if acting != admin:
             raise Unauthorized(
-                f"{acting!r} may not set parameters of {self.address!r}: only {admin!r} may"  # type: ignore[attr-defined]
+                f"{acting!r} may not set parameters of {self.address!r}: only {admin!r} may"
             )
 
     def check_param(self, name: str, value: object) -> ParamSpec:
@@ -86,11 +102,12 @@ class Governable:
         spec = specs.get(name)
         if spec is None:
             raise UnknownParameter(
-                f"{self.address!r} declares no parameter {name!r}; it declares: {', '.join(sorted(specs))}"  # type: ignore[attr-defined]
+                f"{self.address!r} declares no parameter {name!r}; it declares: {', '.join(sorted(specs))}"
             )
         if type(value) is not int or not spec.lo <= value <= spec.hi:
             raise ParameterOutOfBounds(
-                f"{name} of {self.address!r} must be an int in [{spec.lo}, {spec.hi}] {spec.unit}, got {value!r}"  # type: ignore[attr-defined]
+                f"{name} of {self.address!r} must be an int in [{spec.lo}, {spec.hi}] {spec.unit}, "
+                f"got {value!r}"
             )
         return spec
 
@@ -101,4 +118,4 @@ class Governable:
         self._require_admin(caller)
         old = self.get_param(name)
         self._apply_param(name, value)
-        self.state.emit(ParameterSet(self.address, name, old, value))  # type: ignore[attr-defined]
+        self.state.emit(ParameterSet(self.address, name, old, value))

@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from types import MappingProxyType
-from typing import Any, TypeVar
+from types import MappingProxyType, TracebackType
+from typing import Any, Literal, TypeVar
 
 from chain.contract import Contract
 from chain.errors import (
@@ -29,60 +29,104 @@ from chain.errors import (
     UnknownToken,
     WrongNetwork,
 )
-from chain.immutable import check_record
-from chain.journal import APPENDED, MISSING, Journal, Snapshot
+from chain.immutable import SCALAR_TYPES, check_record
+from chain.journal import MISSING, Journal, Snapshot
 from chain.ledger import Ledger
 from chain.model import DEAD_ADDRESS, ZERO_ADDRESS, ContractInfo, Network, Token
+from chain.record import TupleRecord
 from chain.validation import check_amount, check_name
 
 _RESERVED_PREFIXES = ("token:", "network:")
+_NOT_AN_ACCOUNT = object()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Atomic:
-    """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error
-    (a class, not a generator: it is on hot paths)."""
+    """Context manager of :meth:`State.atomic`: a snapshot kept on success, reverted on error.
 
-    __slots__ = ("_state", "_depth")
+    A class, not a generator, built without an ``__init__`` call, with the journal's open and
+    close inlined: every transaction pays for it. It keeps the event log's length at opening,
+    which an undo truncates back to (:class:`chain.journal.Journal`)."""
 
-    def __init__(self, state: State) -> None:
-        self._state = state
+    __slots__ = ("_depth", "_log_at", "_state")
+
+    _state: State
+    _depth: int
+    _log_at: int
 
     def __enter__(self) -> State:
-        self._depth = self._state._journal.open()
-        return self._state
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         state = self._state
-        state._journal.close(self._depth, exc_type is None)
+        journal = state._journal
+        marks = journal.marks
+        self._log_at = log_at = len(state.events)
+        if not marks and not state._frames:
+            state._tx_count += 1  # an outermost block: a new transaction (State._begin_tx)
+            state._tx_marks.append((log_at, state._tx_count))
+        self._depth = len(marks)
+        marks.append(len(journal.entries))
+        return state
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
+        state = self._state
+        journal = state._journal
+        depth = self._depth
         if exc_type is not None:
+            journal.close(depth, False, self._log_at)
             state._version += 1
+        elif depth:
+            del journal.marks[depth:]
+        else:  # the outermost snapshot kept: the undo log is no longer needed (Journal.close)
+            journal.marks.clear()
+            journal.entries.clear()
         return False
 
 
 class _Tx(_Atomic):
     """Context manager of :meth:`State.tx`: :class:`_Atomic` with ``sender`` as the sender."""
 
-    __slots__ = ("_sender",)
+    __slots__ = ("_outer", "_sender")
 
-    def __init__(self, state: State, sender: str | None) -> None:
-        self._state = state
-        self._sender = sender
+    _sender: str | None
+    _outer: str | None
 
     def __enter__(self) -> State:
         state = self._state
-        self._depth = state._journal.open()
-        state._senders.append(self._sender)
-        if self._sender is not None:
-            state._frames.append(self._sender)
+        journal = state._journal
+        marks = journal.marks
+        frames = state._frames
+        self._log_at = log_at = len(state.events)
+        if not marks and not frames:
+            state._tx_count += 1
+            state._tx_marks.append((log_at, state._tx_count))
+        self._depth = len(marks)
+        marks.append(len(journal.entries))
+        sender = self._sender
+        self._outer = state._sender  # the enclosing transaction's sender, restored on exit
+        state._sender = sender
+        if sender is not None:
+            frames.append(sender)
         return state
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         state = self._state
-        state._senders.pop()
+        state._sender = self._outer
         if self._sender is not None:
             state._frames.pop()
-        return _Atomic.__exit__(self, exc_type, exc, tb)
+        journal = state._journal
+        depth = self._depth
+        if exc_type is not None:
+            journal.close(depth, False, self._log_at)
+            state._version += 1
+        elif depth:
+            del journal.marks[depth:]
+        else:
+            journal.marks.clear()
+            journal.entries.clear()
+        return False
 
 
 def atomic(method: F) -> F:
@@ -90,7 +134,7 @@ def atomic(method: F) -> F:
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _Atomic(self.state):
+        with self.state.atomic():
             return method(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -101,9 +145,10 @@ class State(Ledger):
 
     def __init__(self, *, start_time: int = 1_600_000_000) -> None:
         check_amount(start_time, "start_time")
-        self._journal = Journal()
+        self.events: list[Any] = []
+        self._journal = Journal(self.events)
         self._version = 0
-        self._senders: list[str | None] = []
+        self._sender: str | None = None  # of the innermost open transaction
         self._frames: list[str] = []
         self._controllers: dict[Token, str] = {}
         self._networks: dict[str, Network] = {}
@@ -117,14 +162,15 @@ class State(Ledger):
         self._records: dict[str, dict[Any, Any]] = {}
         self._deps: dict[tuple[str, str, str], Mapping[str, Any]] = {}
         self._clock: dict[str, int] = {"now": start_time, "genesis": start_time}
-        self.events: list[Any] = []
+        self._tx_count = 0
+        self._tx_marks: list[tuple[int, int]] = []
         self._graph_cache: tuple[int, Any] | None = None
         for address in (ZERO_ADDRESS, DEAD_ADDRESS):
             self._home[address] = None
 
     # --- the journal -------------------------------------------------------------------
 
-    def _write(self, container: dict, key: Any, value: Any) -> None:
+    def _write(self, container: dict[Any, Any], key: Any, value: Any) -> None:
         journal = self._journal
         if journal.marks:
             journal.entries.append((container, key, container.get(key, MISSING)))
@@ -132,21 +178,48 @@ class State(Ledger):
         self._version += 1
 
     def _emit(self, event: object) -> None:
-        journal = self._journal
-        if journal.marks:
-            journal.entries.append((self.events, APPENDED, None))
-        self.events.append(event)
+        if not self._frames and not self._journal.marks:
+            self._begin_tx()  # an event outside every transaction and frame is a transaction of its own
+        self.events.append(event)  # a snapshot truncates the log back on revert: no entry per event
 
-    def emit(self, event: object) -> None:
-        """Append a typed event record to the log; it reverts with its transaction."""
-        self._emit(event)
+    def _begin_tx(self) -> None:
+        """Number a new outermost transaction; its events start at the log's current end."""
+        self._tx_count += 1
+        self._tx_marks.append((len(self.events), self._tx_count))
+
+    @property
+    def tx_count(self) -> int:
+        """Outermost transactions begun so far: ``with state.tx``/``state.atomic`` blocks and
+        :func:`chain.external` calls made outside every frame, and lone events emitted
+        outside all of them (a faucet mint). Reverted transactions are counted too."""
+        return self._tx_count
+
+    def emit(self, *events: object) -> None:
+        """Append typed event records to the log, in order; they revert with their transaction.
+
+        Outside every transaction and frame they are one transaction of their own."""
+        if not self._frames and not self._journal.marks:
+            self._begin_tx()
+        self.events.extend(events)
 
     def drain_events(self) -> list[Any]:
         """Return the event log and empty it (outside transactions only; bounds memory)."""
         if self._journal.marks:
             raise InvalidArgument("drain_events() inside an open transaction or snapshot: call it after")
-        events, self.events = self.events, []
+        events = self.events
+        self.events = self._journal.log = []
+        self._tx_marks = []
         return events
+
+    def drain_log(self) -> tuple[list[Any], list[int]]:
+        """As :meth:`drain_events`, with each event's transaction number (:attr:`tx_count` when
+        it began): two lists of equal length."""
+        marks = self._tx_marks
+        events = self.drain_events()
+        txs = [0] * (marks[0][0] if marks else len(events))  # emitted before the first mark: unknown
+        for (start, number), (end, _) in zip(marks, [*marks[1:], (len(events), 0)]):
+            txs.extend([number] * (end - start))  # starts never decrease: a revert pops only its own events
+        return events, txs
 
     def tx(self, sender: str | None = None) -> _Tx:
         """An atomic transaction: ``with state.tx("alice"): ...`` commits or reverts all.
@@ -154,12 +227,15 @@ class State(Ledger):
         ``sender`` (an externally owned account) is the caller of everything called directly
         inside (:mod:`chain.calls`); without one the transaction opens no call frame.
         """
-        if sender is not None and sender not in self._home:
-            raise UnknownAccount(f"sender {sender!r} is not an account of this state: add it first")
-        if sender is not None and self._home[sender] is not None:
+        if sender is not None and self._home.get(sender, _NOT_AN_ACCOUNT) is not None:
+            if sender not in self._home:
+                raise UnknownAccount(f"sender {sender!r} is not an account of this state: add it first")
             raise NotTheCaller(f"{sender!r} is a contract: a contract never sends a transaction, it acts only "
                                "from its own code; send from an account")
-        return _Tx(self, sender)
+        block = _Tx()
+        block._state = self
+        block._sender = sender
+        return block
 
     def atomic(self) -> _Atomic:
         """All or nothing without a sender: ``with state.atomic(): ...`` reverts on any error.
@@ -167,12 +243,14 @@ class State(Ledger):
         Contract methods with several writes use it (or the :func:`atomic` decorator) so that
         a failure never leaves a partial write, even outside a transaction.
         """
-        return _Atomic(self)
+        block = _Atomic()
+        block._state = self
+        return block
 
     @property
     def sender(self) -> str | None:
         """The sender of the innermost open transaction (None outside transactions)."""
-        return self._senders[-1] if self._senders else None
+        return self._sender
 
     @property
     def caller(self) -> str | None:
@@ -326,6 +404,7 @@ class State(Ledger):
         self._write(self._contracts, facade.address, ContractInfo(facade.address, facade.kind, facade.network))
         self._write(self._facades, facade.address, facade)
         self._write(self._records, facade.address, {})
+        facade._storage = self._records[facade.address]
         return facade
 
     def contract(self, address: str) -> Contract:
@@ -354,7 +433,10 @@ class State(Ledger):
         """A contract's record at ``key`` (``default`` when absent, else KeyError).
 
         Raises UnknownContract for an address that is not a registered contract."""
-        records = self._records_of(address)
+        try:
+            records = self._records[address]
+        except (KeyError, TypeError):
+            raise UnknownContract(f"no contract at {address!r} holds records: register it first") from None
         if default is MISSING:
             return records[key]
         return records.get(key, default)
@@ -365,12 +447,38 @@ class State(Ledger):
         Raises UnknownContract for an unknown address and InvalidArgument for a record that can
         change in place (a fork would share it with its parent: :mod:`chain.immutable`), or an
         unhashable key; writes nothing on error."""
-        records = self._records_of(address)
-        check_record(record)
         try:
-            self._write(records, key, record)
+            records = self._records[address]
+        except (KeyError, TypeError):
+            raise UnknownContract(f"no contract at {address!r} holds records: register it first") from None
+        if type(record) not in SCALAR_TYPES and not (
+            isinstance(record, TupleRecord) and SCALAR_TYPES.issuperset(map(type, record))
+        ):  # the common records checked inline: scalars, and named-tuple records of scalars
+            check_record(record)
+        journal = self._journal
+        try:
+            old = records.get(key, MISSING)
         except TypeError:  # an unhashable key fails in the dict before anything is written
             raise InvalidArgument(f"record key {key!r:.80} is unhashable: use a str or a tuple") from None
+        if journal.marks:
+            journal.entries.append((records, key, old))
+        records[key] = record
+        self._version += 1
+
+    def put(self, address: str, key: Any, record: Any) -> None:
+        """Replace a record that contract code built itself from immutable values (ints, strs,
+        tuples of them, :class:`chain.Record` records of them): :meth:`store` without the
+        immutability check, for the records every action writes (a pair's reserves, a reserve's
+        state, a position). Raises UnknownContract for an unknown address; journaled."""
+        try:
+            records = self._records[address]
+        except (KeyError, TypeError):
+            raise UnknownContract(f"no contract at {address!r} holds records: register it first") from None
+        journal = self._journal
+        if journal.marks:
+            journal.entries.append((records, key, records.get(key, MISSING)))
+        records[key] = record
+        self._version += 1
 
     def records(self, address: str) -> Mapping[Any, Any]:
         """A read-only view of every record of one contract (UnknownContract if none there)."""
@@ -416,9 +524,10 @@ class State(Ledger):
         Open snapshots are not carried over: the fork starts with an empty journal.
         """
         new = object.__new__(State)
-        new._journal = Journal()
+        new.events = list(self.events)
+        new._journal = Journal(new.events)
         new._version = self._version  # records that stamp the version stay valid, and equal, on both
-        new._senders = []
+        new._sender = None
         new._frames = []
         new._controllers = dict(self._controllers)
         new._networks = dict(self._networks)
@@ -432,7 +541,8 @@ class State(Ledger):
         new._records = {a: dict(r) for a, r in self._records.items()}
         new._deps = dict(self._deps)
         new._clock = dict(self._clock)
-        new.events = list(self.events)
+        new._tx_count = self._tx_count
+        new._tx_marks = list(self._tx_marks)
         new._graph_cache = None
         return new
 

@@ -20,12 +20,14 @@ _ZERO = Count(0)
 
 def length(contract: Contract, history: tuple[Any, ...]) -> int:
     """How many checkpoints ``history`` holds."""
-    return contract.state.load(contract.address, ("count",) + history, _ZERO).n
+    count: Count = contract.state.load(contract.address, ("count",) + history, _ZERO)
+    return count.n
 
 
 def at(contract: Contract, history: tuple[Any, ...], index: int) -> Checkpoint:
     """The checkpoint at ``index`` (0 is the oldest)."""
-    return contract.state.load(contract.address, history + (index,))
+    checkpoint: Checkpoint = contract.state.load(contract.address, history + (index,))
+    return checkpoint
 
 
 def latest(contract: Contract, history: tuple[Any, ...]) -> int:
@@ -42,9 +44,10 @@ def push(contract: Contract, history: tuple[Any, ...], block: int, value: int) -
     """
     state, address = contract.state, contract.address
     count_key = ("count",) + history
-    n = state.load(address, count_key, _ZERO).n
+    count: Count = state.load(address, count_key, _ZERO)
+    n = count.n
     if n:
-        last = state.load(address, history + (n - 1,))
+        last: Checkpoint = state.load(address, history + (n - 1,))
         if last.block == block:
             state.store(address, history + (n - 1,), Checkpoint(block, value))
             return last.value

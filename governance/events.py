@@ -3,13 +3,10 @@ Bravo's timelock events."""
 
 from __future__ import annotations
 
-import attrs
-
 from chain import Event
 from governance.records import Action, Support
 
 
-@attrs.frozen
 class DelegateChanged(Event):
     """``delegator`` moved its delegation from ``old`` to ``new`` (None: nobody)."""
 
@@ -19,7 +16,6 @@ class DelegateChanged(Event):
     new: str | None
 
 
-@attrs.frozen
 class DelegateVotesChanged(Event):
     """``delegate``'s power (wei) went from ``old`` to ``new``."""
 
@@ -29,7 +25,6 @@ class DelegateVotesChanged(Event):
     new: int
 
 
-@attrs.frozen
 class ProposalCreated(Event):
     """Proposal ``id`` opened: power counted at block ``start``, voting until ``end``."""
 
@@ -42,7 +37,6 @@ class ProposalCreated(Event):
     description: str
 
 
-@attrs.frozen
 class VoteCast(Event):
     """``voter`` cast ``weight`` votes (wei) with ``support`` on proposal ``id``."""
 
@@ -54,7 +48,6 @@ class VoteCast(Event):
     reason: str
 
 
-@attrs.frozen
 class ProposalQueued(Event):
     """Proposal ``id`` is queued in the timelock until ``eta`` (Unix s)."""
 
@@ -63,7 +56,6 @@ class ProposalQueued(Event):
     eta: int
 
 
-@attrs.frozen
 class ProposalExecuted(Event):
     """Every action of proposal ``id`` was applied."""
 
@@ -71,7 +63,6 @@ class ProposalExecuted(Event):
     id: int
 
 
-@attrs.frozen
 class ProposalCanceled(Event):
     """Proposal ``id`` was canceled."""
 
@@ -79,7 +70,6 @@ class ProposalCanceled(Event):
     id: int
 
 
-@attrs.frozen
 class QuorumNumeratorUpdated(Event):
     """The quorum numerator went from ``old`` to ``new`` (out of the governor's denominator)."""
 
@@ -88,7 +78,6 @@ class QuorumNumeratorUpdated(Event):
     new: int
 
 
-@attrs.frozen
 class BatchQueued(Event):
     """The timelock holds ``actions`` under ``key`` until ``eta``."""
 
@@ -97,7 +86,6 @@ class BatchQueued(Event):
     eta: int
 
 
-@attrs.frozen
 class BatchExecuted(Event):
     """The timelock applied the batch ``key``."""
 
@@ -105,7 +93,6 @@ class BatchExecuted(Event):
     key: int
 
 
-@attrs.frozen
 class BatchCanceled(Event):
     """The timelock dropped the batch ``key``."""
 

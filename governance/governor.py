@@ -132,7 +132,8 @@ class Governor(Governable, Contract):
 
     def settings(self) -> Settings:
         """Voting delay and period (blocks) and proposal threshold (wei)."""
-        return self._load("settings")
+        settings: Settings = self._load("settings")
+        return settings
 
     def proposal_threshold(self) -> int:
         """Votes (wei) a proposer needs at the previous block."""
@@ -166,7 +167,8 @@ class Governor(Governable, Contract):
     def get_param(self, name: str) -> int:
         if name == "quorum_numerator":
             return self.quorum_numerator()
-        return getattr(self.settings(), name)
+        value: int = getattr(self.settings(), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         if name == "quorum_numerator":
@@ -179,18 +181,22 @@ class Governor(Governable, Contract):
 
     def proposal_count(self) -> int:
         """How many proposals were made (the last id)."""
-        return self._load("proposals", Count(0)).n
+        count: Count = self._load("proposals", Count(0))
+        return count.n
 
     def proposal(self, proposal_id: int) -> Proposal:
         """The proposal record; raises UnknownProposal."""
-        proposal = self._load(("proposal", proposal_id), None) if type(proposal_id) is int else None
+        proposal: Proposal | None = (
+            self._load(("proposal", proposal_id), None) if type(proposal_id) is int else None
+        )
         if proposal is None:
             raise UnknownProposal(f"governor {self.address!r} has no proposal {proposal_id!r}")
         return proposal
 
     def receipt(self, proposal_id: int, voter: str) -> Receipt | None:
         """How ``voter`` voted on the proposal, or None."""
-        return self._load(("receipt", proposal_id, voter), None)
+        receipt: Receipt | None = self._load(("receipt", proposal_id, voter), None)
+        return receipt
 
     def state_of(self, proposal_id: int) -> ProposalState:
         """The proposal's state now (see the module docstring); raises UnknownProposal."""

@@ -56,15 +56,18 @@ class Timelock(Governable, Contract):
 
     def admin(self) -> str:
         """The address allowed to queue, execute and cancel (the governor)."""
-        return self._load("admin").address
+        admin: Admin = self._load("admin")
+        return admin.address
 
     def delay(self) -> int:
         """Seconds between queueing and the earliest execution."""
-        return self._load("delay").seconds
+        delay: Delay = self._load("delay")
+        return delay.seconds
 
     def batch(self, key: int) -> QueuedBatch | None:
         """The batch queued under ``key``, or None."""
-        return self._load(("batch", key), None)
+        batch: QueuedBatch | None = self._load(("batch", key), None)
+        return batch
 
     # --- Governable ----------------------------------------------------------------------
 
@@ -137,7 +140,8 @@ class Timelock(Governable, Contract):
         with self.state.atomic():
             self._store(("batch", key), None)
             for action in batch.actions:
-                self.state.contract(action.target).set_param(action.name, action.value)
+                target = self.state.contract(action.target)
+                target.set_param(action.name, action.value)  # type: ignore[attr-defined]  # a Governable
             self.state.emit(BatchExecuted(self.address, key))
 
     @external

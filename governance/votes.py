@@ -77,7 +77,8 @@ class VotesToken(Contract):
 
     def delegates(self, account: str) -> str | None:
         """Whom ``account`` delegates to (None: nobody)."""
-        return self._load(("delegate", account), _NOBODY).delegatee
+        delegation: Delegation = self._load(("delegate", account), _NOBODY)
+        return delegation.delegatee
 
     def get_votes(self, account: str) -> int:
         """``account``'s current power (wei): the balances delegated to it."""

@@ -17,36 +17,49 @@ if TYPE_CHECKING:
     from lending.market import Market
 
 
-def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = None) -> AccountData:
+def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = None,
+                 read: dict[int, int] | None = None) -> AccountData:
     """The account of ``pos`` at the current time; ``prices`` overrides reserve prices by id
-    (base units) for what-if questions."""
+    (base units) for what-if questions; ``read`` (when given) receives the price read from each
+    reserve's feed, by id."""
     now = m.state.now
+    storage = m._storage
     emode = m._emode(pos.emode) if pos.emode else None
     collateral = debt = avg_ltv = avg_lt = 0
     zero_ltv = False
     mask = pos.collateral_mask
     supplied, borrowed = pos.supplied, pos.borrowed
-    for i in range(max(len(supplied), len(borrowed))):
-        as_collateral = mask >> i & 1 and i < len(supplied) and supplied[i]
-        owes = i < len(borrowed) and borrowed[i]
+    n_supplied, n_borrowed = len(supplied), len(borrowed)
+    for i in range(max(n_supplied, n_borrowed)):
+        as_collateral = mask >> i & 1 and i < n_supplied and supplied[i]
+        owes = i < n_borrowed and borrowed[i]
         if not (as_collateral or owes):
             continue
-        cfg = m._rcfg(i)
-        rs = m._rstate(i)
-        price = prices[i] if prices is not None and i in prices else m._price(i)
+        cfg = storage[("rcfg", i)]
+        rs = storage[("rs", i)]
+        if prices is not None and i in prices:
+            price = prices[i]
+        else:
+            price = m._price(i, cfg)
+            if read is not None:
+                read[i] = price
         unit = cfg.unit
         if as_collateral and cfg.liquidation_threshold:
-            value = ray_mul(supplied[i], normalized_income(rs, now)) * price // unit
+            income = rs.liquidity_index if rs.last_update == now else normalized_income(rs, now)
+            value = ray_mul(supplied[i], income) * price // unit
             collateral += value
-            in_emode = emode is not None and cfg.emode_category == emode.id
-            ltv = emode.ltv if in_emode else cfg.ltv
+            if emode is not None and cfg.emode_category == emode.id:
+                ltv, lt = emode.ltv, emode.liquidation_threshold
+            else:
+                ltv, lt = cfg.ltv, cfg.liquidation_threshold
             if cfg.ltv:
                 avg_ltv += value * ltv
             else:
                 zero_ltv = True
-            avg_lt += value * (emode.liquidation_threshold if in_emode else cfg.liquidation_threshold)
+            avg_lt += value * lt
         if owes:
-            debt += ray_mul(borrowed[i], normalized_debt(rs, now)) * price // unit
+            index = rs.variable_borrow_index if rs.last_update == now else normalized_debt(rs, now)
+            debt += ray_mul(borrowed[i], index) * price // unit
     if collateral:
         avg_ltv //= collateral
         avg_lt //= collateral
@@ -54,4 +67,4 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
         avg_ltv = avg_lt = 0
     hf = UINT256_MAX if debt == 0 else wad_div(percent_mul(collateral, avg_lt), debt)
     available = max(percent_mul(collateral, avg_ltv) - debt, 0)
-    return AccountData(collateral, debt, available, avg_ltv, avg_lt, hf, zero_ltv)
+    return AccountData._make((collateral, debt, available, avg_ltv, avg_lt, hf, zero_ltv))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import attrs
-
 from chain import Event, Token
 
 
-@attrs.frozen
 class ReserveListed(Event):
     market: str
     asset: Token
@@ -15,7 +12,6 @@ class ReserveListed(Event):
     feed: str
 
 
-@attrs.frozen
 class FeedSet(Event):
     market: str
     asset: Token
@@ -23,7 +19,6 @@ class FeedSet(Event):
     new: str
 
 
-@attrs.frozen
 class Supply(Event):
     market: str
     asset: Token
@@ -32,7 +27,6 @@ class Supply(Event):
     amount: int
 
 
-@attrs.frozen
 class Withdraw(Event):
     market: str
     asset: Token
@@ -40,7 +34,6 @@ class Withdraw(Event):
     amount: int
 
 
-@attrs.frozen
 class Borrow(Event):
     market: str
     asset: Token
@@ -49,7 +42,6 @@ class Borrow(Event):
     rate: int  # RAY/yr: variable borrow rate after the borrow
 
 
-@attrs.frozen
 class Repay(Event):
     market: str
     asset: Token
@@ -59,7 +51,6 @@ class Repay(Event):
     with_a_tokens: bool
 
 
-@attrs.frozen
 class CollateralSet(Event):
     """Aave ``ReserveUsedAsCollateralEnabled`` / ``...Disabled``."""
 
@@ -69,14 +60,12 @@ class CollateralSet(Event):
     enabled: bool
 
 
-@attrs.frozen
 class UserEModeSet(Event):
     market: str
     user: str
     category: int
 
 
-@attrs.frozen
 class LiquidationCall(Event):
     market: str
     collateral: Token
@@ -89,7 +78,22 @@ class LiquidationCall(Event):
     receive_a_token: bool
 
 
-@attrs.frozen
+class ScaledBalanceChanged(Event):
+    """``user``'s scaled balance of ``asset`` changed by ``delta`` (signed) on one side: "supplied"
+    (the aToken's scaled balance) or "borrowed" (the variable debt token's), at ``index`` (RAY:
+    the reserve's normalized income or debt then). Aave's AToken and VariableDebtToken emit
+    ``Mint``/``Burn``/``BalanceTransfer`` with the index for every such change; this one record
+    carries the scaled amount, so a position can be rebuilt from the log exactly, and
+    ``rayMul(|delta|, index)`` is the change in wei."""
+
+    market: str
+    asset: Token
+    user: str
+    side: str
+    delta: int
+    index: int
+
+
 class DeficitCreated(Event):
     """(v3.3 rules) ``amount`` of debt was burned with no collateral left to back it."""
 
@@ -99,7 +103,6 @@ class DeficitCreated(Event):
     amount: int
 
 
-@attrs.frozen
 class BadDebtRecorded(Event):
     """(v3.0.2 rules) the user has no collateral left and still owes ``amount``."""
 
@@ -109,7 +112,6 @@ class BadDebtRecorded(Event):
     amount: int
 
 
-@attrs.frozen
 class FlashLoan(Event):
     market: str
     receiver: str
@@ -119,14 +121,12 @@ class FlashLoan(Event):
     mode: int
 
 
-@attrs.frozen
 class MintedToTreasury(Event):
     market: str
     asset: Token
     amount: int
 
 
-@attrs.frozen
 class PositionImported(Event):
     """A snapshot position written by ``import_position``: (asset, wei) pairs by reserve id."""
 
@@ -137,7 +137,6 @@ class PositionImported(Event):
     emode: int
 
 
-@attrs.frozen
 class OraclePolicySet(Event):
     """The market's price staleness and sequencer policy changed."""
 

@@ -4,8 +4,8 @@ Reserves are chain ledger tokens of the market's network; the market's address h
 cash. aTokens and debt are scaled balances in :class:`lending.types.UserPosition` records.
 Prices come from any chain ``Feed`` stored by address and resolved at use, so forks and
 swapped feeds work; values are in the market's base currency with ``price_decimals``.
-Every action wraps itself in a snapshot: a failure leaves no partial write, in or out of a
-transaction.
+Every action checks everything before its first write or wraps itself in a snapshot: a
+failure leaves no partial write, in or out of a transaction.
 
 Who acts (:mod:`chain.calls`): every public action runs in the market's own call frame and
 checks its acting party (the user, the payer, the liquidator, the flash-loan receiver, the
@@ -19,7 +19,7 @@ market's network except the market itself. Flash-loan callbacks run in the recei
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -41,7 +41,7 @@ from chain.fixedpoint import PERCENTAGE_FACTOR, UINT256_MAX, WAD, ray_mul
 from lending import params as _params
 from lending.account import account_data as _account_data
 from lending.errors import InvalidAssetPrice, ReserveAlreadyListed, ReserveNotListed, UnknownEModeCategory
-from lending.events import FeedSet, OraclePolicySet, ReserveListed
+from lending.events import FeedSet, OraclePolicySet, ReserveListed, ScaledBalanceChanged
 from lending.logic.borrow import execute_borrow, execute_repay
 from lending.logic.emode import execute_set_emode
 from lending.logic.flashloan import FlashCallback, execute_flash_loan
@@ -62,6 +62,7 @@ from lending.rates import RateStrategy
 from lending.reserve import normalized_debt, normalized_income
 from lending.sentinel import check_sequencer_oracle
 from lending.types import (
+    EMPTY_POSITION,
     LIQUIDATION_RULES,
     AccountData,
     EModeCategory,
@@ -71,7 +72,8 @@ from lending.types import (
     UserPosition,
 )
 
-_EMPTY = UserPosition()
+_EMPTY = EMPTY_POSITION
+R = TypeVar("R")
 
 LiquidationRule = Literal["v2", "v3.0.2", "v3.3"]
 
@@ -146,35 +148,75 @@ class Market(Contract, Governable):
 
     def config(self) -> MarketConfig:
         """Market-wide settings."""
-        return self._load(("config",))
+        config: MarketConfig = self._load(("config",))
+        return config
 
     def _rcfg(self, i: int) -> ReserveConfig:
-        return self._load(("rcfg", i))
+        cfg: ReserveConfig = self._load(("rcfg", i))
+        return cfg
 
     def _rstate(self, i: int) -> ReserveState:
-        return self._load(("rs", i))
+        rs: ReserveState = self._load(("rs", i))
+        return rs
 
     def _put_rstate(self, i: int, rs: ReserveState) -> None:
-        self._store(("rs", i), rs)
+        self.state.put(self.address, ("rs", i), rs)  # a record of ints this package built
 
     def _position(self, user: str) -> UserPosition:
-        return self._load(("pos", user), _EMPTY)
+        pos: UserPosition = self._load(("pos", user), _EMPTY)
+        return pos
 
-    def _put_position(self, user: str, pos: UserPosition) -> None:
-        self._store(("pos", user), pos)
-        self._store(("stamp",), self.state.version)
+    def _put_position(self, user: str, pos: UserPosition, old: UserPosition | None = None) -> None:
+        """Store ``pos``; emits ScaledBalanceChanged for each scaled balance it changes from
+        ``old`` (the stored position; read here when not given)."""
+        state, address = self.state, self.address
+        if old is None:
+            old = self._position(user)
+        state.put(address, ("pos", user), pos)  # tuples of ints and ints, built by UserPosition's methods
+        state.put(address, ("stamp",), state.version)
+        if old.supplied != pos.supplied:
+            self._emit_scaled(user, "supplied", old.supplied, pos.supplied)
+        if old.borrowed != pos.borrowed:
+            self._emit_scaled(user, "borrowed", old.borrowed, pos.borrowed)
+
+    def _put_position_change(self, user: str, pos: UserPosition, side: str, i: int, delta: int, index: int,
+                             asset: Token) -> None:
+        """Store ``pos``, which differs from the stored position by ``delta`` (non-zero) scaled
+        units of reserve ``i`` (``asset``) on ``side`` only, and emit its ScaledBalanceChanged at
+        ``index`` (the reserve's index on that side now): :meth:`_put_position` for the one
+        change of a supply or a borrow, without comparing the positions."""
+        state, address = self.state, self.address
+        state.put(address, ("pos", user), pos)  # tuples of ints and ints, built by UserPosition's methods
+        state.put(address, ("stamp",), state.version)
+        state.emit(ScaledBalanceChanged._make((address, asset, user, side, delta, index)))
+
+    def _emit_scaled(self, user: str, side: str, old: tuple[int, ...], new: tuple[int, ...]) -> None:
+        state = self.state
+        index_of = normalized_income if side == "supplied" else normalized_debt
+        now = state.now
+        storage = self._storage
+        n_old, n_new = len(old), len(new)
+        for i in range(max(n_old, n_new)):
+            delta = (new[i] if i < n_new else 0) - (old[i] if i < n_old else 0)
+            if delta:
+                index = index_of(storage[("rs", i)], now)  # as stored or stale: the same value now
+                state.emit(ScaledBalanceChanged(self.address, storage[("rcfg", i)].asset, user, side, delta, index))
 
     def _emode(self, category: int) -> EModeCategory | None:
-        return self._load(("emode", category), None)
+        cat: EModeCategory | None = self._load(("emode", category), None)
+        return cat
 
     def _emode_for(self, pos: UserPosition, cfg: ReserveConfig) -> EModeCategory | None:
         """The user's category when ``cfg``'s asset belongs to it (its figures then apply)."""
         return self._emode(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
 
-    def _price(self, i: int) -> int:
-        """Reserve ``i``'s price in base units; raises InvalidAssetPrice unless it is a
-        positive int within uint256 (a feed returning 0 must not value collateral or debt)."""
-        feed: Any = self.state.contract(self._rcfg(i).feed)
+    def _price(self, i: int, cfg: ReserveConfig | None = None) -> int:
+        """Reserve ``i``'s price in base units (``cfg`` is its configuration, read when not
+        given); raises InvalidAssetPrice unless it is a positive int within uint256 (a feed
+        returning 0 must not value collateral or debt)."""
+        if cfg is None:
+            cfg = self._rcfg(i)
+        feed: Any = self.state.contract(cfg.feed)
         try:
             price = feed.latest().rescaled(self.price_decimals)
         except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
@@ -182,14 +224,14 @@ class Market(Contract, Governable):
                                     "or set another one with set_feed") from None
         if type(price) is not int or not 0 < price <= UINT256_MAX:
             raise InvalidAssetPrice(
-                f"feed {feed.address!r} prices {self._rcfg(i).asset.key} at {price!r} base units: the market "
+                f"feed {feed.address!r} prices {cfg.asset.key} at {price!r} base units: the market "
                 "uses only positive int prices; fix the feed or set another one with set_feed"
             )
         return price
 
     def reserve_id(self, asset: Token) -> int:
         """The reserve id of ``asset``; raises UnknownToken, WrongNetwork or ReserveNotListed."""
-        i = self._load(("id", asset), None) if isinstance(asset, Token) else None
+        i: int | None = self._load(("id", asset), None) if isinstance(asset, Token) else None
         if i is None:
             self.state.require_token(asset, self.network)
             raise ReserveNotListed(f"{asset.key} has no reserve in market {self.address!r}: list it first")
@@ -307,7 +349,7 @@ class Market(Contract, Governable):
 
     # --- actions -------------------------------------------------------------------------
 
-    def _atomic(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def _atomic(self, fn: Callable[..., R], *args: Any) -> R:
         with self.state.atomic():
             return fn(self, *args)
 
@@ -346,12 +388,14 @@ class Market(Contract, Governable):
     @external
     def supply(self, user: str, asset: Token, amount: int, on_behalf_of: str | None = None) -> None:
         """Supply ``amount`` wei of ``asset`` from ``user`` (the caller) for ``on_behalf_of``
-        (default user). Raises NotTheCaller when ``user`` is not the caller."""
+        (default user). Raises NotTheCaller when ``user`` is not the caller. Checks everything
+        before its first write, so it takes no snapshot."""
         user = self.authorize(user, "user")
-        check_amount(amount)
+        if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
+            check_amount(amount)
         i = self.reserve_id(asset)
         beneficiary = user if on_behalf_of is None else self._beneficiary(on_behalf_of, "on_behalf_of")
-        self._atomic(execute_supply, user, i, amount, beneficiary)
+        execute_supply(self, user, i, amount, beneficiary)
 
     @external
     def withdraw(self, user: str, asset: Token, amount: int | None = None) -> int:
@@ -368,9 +412,11 @@ class Market(Contract, Governable):
     def borrow(self, user: str, asset: Token, amount: int) -> None:
         """Borrow ``amount`` wei of ``asset`` at the variable rate for ``user`` (the caller)."""
         user = self.authorize(user, "user")
-        check_amount(amount)
+        if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
+            check_amount(amount)
         i = self.reserve_id(asset)
-        self._atomic(execute_borrow, user, i, amount)
+        with self.state.atomic():
+            execute_borrow(self, user, i, amount)
 
     @external
     def repay(self, user: str, asset: Token, amount: int | None = None, with_a_tokens: bool = False,
@@ -514,7 +560,7 @@ class Market(Contract, Governable):
 
 
 
-def _require_on(state: State, address: Any, network: str, role: str) -> str:
+def _require_on(state: State, address: str, network: str, role: str) -> str:
     """``address`` if it is an account (usable on every network) or a contract of ``network``;
     raises UnknownAccount or WrongNetwork."""
     state.require_address(address)

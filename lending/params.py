@@ -151,7 +151,8 @@ def get(m: Market, name: str) -> int:
             return LIQUIDATION_RULES.index(m.config().liquidation_rule)
         return int(getattr(m.config(), field))
     if kind == "emode":
-        return getattr(target, field)
+        value: int = getattr(target, field)
+        return value
     cfg = m._rcfg(target)
     return getattr(cfg.strategy, field) if field in _STRATEGY else int(getattr(cfg, field))
 
@@ -160,13 +161,15 @@ def apply(m: Market, name: str, value: int) -> None:
     """Write a validated value (inside the market's snapshot)."""
     kind, target, field = _split(m, name)
     if kind == "market":
+        new: int | str
         if field == "liquidation_v33":
             field, new = "liquidation_rule", "v3.3" if value else "v3.0.2"
         elif field == "liquidation_rule":
             new = LIQUIDATION_RULES[value]
         else:
             new = value
-        m._store(("config",), attrs.evolve(m.config(), **{field: new}))
+        change: dict[str, Any] = {field: new}
+        m._store(("config",), attrs.evolve(m.config(), **change))
     elif kind == "emode":
         cat = attrs.evolve(target, **{field: value})
         check_emode(cat)

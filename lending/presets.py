@@ -57,7 +57,7 @@ WSTETH: dict[str, Any] = dict(
 )
 """wstETH reserve: LTV 78.5%, LT 81% (2023-09), bonus 6% (2023-07), protocol fee 10%, RF 35% (2025-07)."""
 
-ETH_CORRELATED_FIGURES = dict(
+ETH_CORRELATED_FIGURES: dict[str, Any] = dict(
     label="ETH correlated", ltv=9300, liquidation_threshold=9500, liquidation_bonus=10100,
 )
 """eMode 1: LTV 93%, LT 95%, bonus 1% (2024-01/03)."""
@@ -138,7 +138,7 @@ V3_2023_06_19: dict[str, ReservePreset] = {
 }
 """Aave v3 Ethereum core-market reserves on 2023-06-19 by upper-case symbol (prices in USD)."""
 
-ETH_CORRELATED_2023_06_19 = dict(label="ETH correlated", ltv=9000, liquidation_threshold=9300,
+ETH_CORRELATED_2023_06_19: dict[str, Any] = dict(label="ETH correlated", ltv=9000, liquidation_threshold=9300,
                                  liquidation_bonus=10100)
 """eMode 1 on 2023-06-19: LTV 90%, LT 93% ([S]: accounts in category 1 holding wstETH only;
 REFERENCE 2.9 "Feb-2023 ... eMode 90/93/1%"), bonus 1% [M]."""
@@ -167,11 +167,13 @@ def aave_v2_ethereum(
     :meth:`Market.deploy` unless ``market`` sets them: rule "v2" (close factor 50% at any
     HF < 1), Aave v2's base currency ETH with 18 decimals (its oracle prices every asset in
     wei; feeds are rescaled), flash premium 9 bps. Raises InvalidArgument."""
-    if (steth is None) == (wsteth is None) or (steth_feed is None) == (wsteth_feed is None):
-        raise InvalidArgument("give the LST reserve once: steth= and steth_feed= (or the alias wsteth= "
-                              "and wsteth_feed=)")
     lst = steth if steth is not None else wsteth
     lst_feed = steth_feed if steth_feed is not None else wsteth_feed
+    if (steth is None) == (wsteth is None) or (steth_feed is None) == (wsteth_feed is None) or (
+        lst is None or lst_feed is None  # implied by the first two; says so to the type checker
+    ):
+        raise InvalidArgument("give the LST reserve once: steth= and steth_feed= (or the alias wsteth= "
+                              "and wsteth_feed=)")
     if as_of != "2023-06-19":
         raise InvalidArgument(f"aave-v2 presets exist for as_of='2023-06-19' only, got {as_of!r}")
     if "liquidation_rule" not in market and not market.get("liquidation_v33"):

@@ -12,8 +12,21 @@ from __future__ import annotations
 
 import attrs
 
-from chain.fixedpoint import PERCENTAGE_FACTOR, RAY, percent_mul, ray_div, ray_mul, wad_to_ray
+from chain import Record
+from chain.fixedpoint import (
+    HALF_RAY,
+    PERCENTAGE_FACTOR,
+    RAY,
+    UINT256_MAX,
+    percent_mul,
+    ray_div,
+    ray_mul,
+    wad_to_ray,
+)
 from lending.errors import InvalidReserveParams
+
+_RAY_MUL_MAX = UINT256_MAX - HALF_RAY
+"""The largest product ``rayMul`` rounds without reverting."""
 
 
 @attrs.frozen
@@ -58,8 +71,7 @@ class RateStrategy:
         return self.base_rate + self.slope1 + self.slope2
 
 
-@attrs.frozen
-class Rates:
+class Rates(Record):
     """The three rates a reserve stores after each touch (RAY/yr)."""
 
     liquidity_rate: int
@@ -100,7 +112,7 @@ def calculate_interest_rates(
     if total_debt:
         stable_ratio = ray_div(stable_debt, total_debt)
         borrow_usage = ray_div(total_debt, available_liquidity + total_debt)
-        supply_usage = ray_div(total_debt, available_liquidity + total_debt + unbacked)
+        supply_usage = ray_div(total_debt, available_liquidity + total_debt + unbacked) if unbacked else borrow_usage
     if borrow_usage > s.optimal_usage:
         excess = ray_div(borrow_usage - s.optimal_usage, RAY - s.optimal_usage)
         stable_rate += s.stable_slope1 + ray_mul(s.stable_slope2, excess)
@@ -114,3 +126,42 @@ def calculate_interest_rates(
     overall = overall_borrow_rate(stable_debt, variable_debt, variable_rate, avg_stable_rate)
     liquidity_rate = percent_mul(ray_mul(overall, supply_usage), PERCENTAGE_FACTOR - reserve_factor)
     return Rates(liquidity_rate, stable_rate, variable_rate)
+
+
+def variable_rates(strategy: RateStrategy, available_liquidity: int, variable_debt: int,
+                   reserve_factor: int) -> tuple[int, int]:
+    """``(liquidity_rate, variable_borrow_rate)`` of :func:`calculate_interest_rates` with no
+    stable debt and no unbacked supply (the market's case), for a uint256 ``variable_debt``:
+    the same values, and the same reverts in the same order.
+
+    The stable side is skipped where it cannot revert: its ratio (``rayDiv(0, debt)``) never
+    does, and its rate is checked only for the overflow of its products. The usage and the
+    variable rate below the kink (every action computes them) are ``rayDiv``/``rayMul`` inlined
+    where no revert is possible; anything else goes through :mod:`chain.fixedpoint`."""
+    s = strategy
+    optimal = s.optimal_usage
+    usage = 0
+    if variable_debt:
+        total = available_liquidity + variable_debt
+        numerator = variable_debt * RAY + total // 2
+        usage = numerator // total if total > 0 and numerator <= UINT256_MAX else ray_div(variable_debt, total)
+    if usage > optimal:
+        excess = ray_div(usage - optimal, RAY - optimal)
+        if s.stable_slope2:
+            ray_mul(s.stable_slope2, excess)  # the stable rate's product: for its revert only
+        variable_rate = s.base_rate + s.slope1 + ray_mul(s.slope2, excess)
+    else:
+        if s.stable_slope1 or usage < 0:
+            ray_div(ray_mul(s.stable_slope1, usage), optimal)  # as above
+        product = s.slope1 * usage
+        if usage >= 0 and product <= _RAY_MUL_MAX:  # rayDiv(rayMul(slope1, usage), optimal), inlined
+            numerator = (product + HALF_RAY) // RAY * RAY + optimal // 2
+            rise = numerator // optimal if numerator <= UINT256_MAX else ray_div((product + HALF_RAY) // RAY, optimal)
+        else:
+            rise = ray_div(ray_mul(s.slope1, usage), optimal)
+        variable_rate = s.base_rate + rise
+    if not variable_debt:
+        return percent_mul(0, PERCENTAGE_FACTOR - reserve_factor), variable_rate
+    weight = wad_to_ray(variable_debt)
+    overall = ray_div(ray_mul(weight, variable_rate), weight)
+    return percent_mul(ray_mul(overall, usage), PERCENTAGE_FACTOR - reserve_factor), variable_rate

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chain.fixedpoint import RAY, percent_mul, ray_div, ray_mul, wad_to_ray
 from lending.math import compounded_interest, linear_interest
-from lending.rates import calculate_interest_rates
+from lending.rates import variable_rates
 from lending.types import ReserveConfig, ReserveState
 
 
@@ -59,13 +59,13 @@ def accrue(rs: ReserveState, reserve_factor: int, now: int) -> ReserveState:
 def update_rates(rs: ReserveState, cfg: ReserveConfig, cash: int, added: int, taken: int) -> ReserveState:
     """``updateInterestRates``: new rates from the cash ``cash + added - taken`` (wei) and the
     reserve's debt at its current index; call after the scaled debt changed."""
-    rates = calculate_interest_rates(
-        cfg.strategy,
-        available_liquidity=cash + added - taken,
-        variable_debt=ray_mul(rs.scaled_debt, rs.variable_borrow_index),
-        reserve_factor=cfg.reserve_factor,
+    liquidity_rate, borrow_rate = variable_rates(
+        cfg.strategy, cash + added - taken, ray_mul(rs.scaled_debt, rs.variable_borrow_index), cfg.reserve_factor,
     )
-    return rs.replace(liquidity_rate=rates.liquidity_rate, variable_borrow_rate=rates.variable_borrow_rate)
+    return ReserveState(
+        rs.liquidity_index, rs.variable_borrow_index, liquidity_rate, borrow_rate, rs.last_update,
+        rs.accrued_to_treasury, rs.scaled_supply, rs.scaled_debt, rs.deficit, rs.bad_debt,
+    )
 
 
 def cumulate_to_liquidity_index(rs: ReserveState, total_liquidity: int, amount: int) -> ReserveState:

@@ -42,7 +42,7 @@ class _Arrays:
 
 def _arrays(m: Market) -> _Arrays:
     stamp = m._load(("stamp",), -1)
-    cache = m._risk_cache
+    cache: _Arrays | None = m._risk_cache
     if cache is not None and cache.state_id is m.state and cache.stamp == stamp:
         return cache
     n = m.config().reserve_count
@@ -136,7 +136,8 @@ def liquidation_price(m: Market, user: str, asset: Token) -> int | None:
     # Bracket the boundary around the guess, then bisect on the exact health factor.
     centre = max(int(guess), 0)
     for doubling in range(256):
-        lo, hi = max(centre - 2**doubling, 0), centre + 2**doubling
+        span: int = 2**doubling
+        lo, hi = max(centre - span, 0), centre + span
         if bad(lo) != bad(hi):
             break
     else:

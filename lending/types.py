@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from chain import Token
+from chain import Record, Token
 from chain.fixedpoint import RAY
 from lending.rates import RateStrategy
 
@@ -39,12 +39,13 @@ class ReserveConfig:
     @property
     def unit(self) -> int:
         """10**decimals: one whole token in wei."""
-        return 10**self.asset.decimals
+        unit: int = 10**self.asset.decimals
+        return unit
 
 
-@attrs.frozen
-class ReserveState:
-    """One reserve's accounting (Aave ``ReserveData``), replaced whole at each touch."""
+class ReserveState(Record):
+    """One reserve's accounting (Aave ``ReserveData``), replaced whole at each touch (a
+    named-tuple record, :class:`chain.Record`: every action builds one)."""
 
     liquidity_index: int = RAY  # RAY: aToken balance = scaled * index
     variable_borrow_index: int = RAY  # RAY: debt = scaled debt * index
@@ -82,8 +83,7 @@ class EModeCategory:
     liquidation_bonus: int  # bps, 10000 + bonus
 
 
-@attrs.frozen
-class UserPosition:
+class UserPosition(Record):
     """One user's balances in every reserve, indexed by reserve id (Aave ``UserConfigurationMap``
     plus the scaled token balances). Tuples may be shorter than the reserve count: missing = 0."""
 
@@ -120,6 +120,10 @@ class UserPosition:
         return UserPosition(self.supplied, self.borrowed, self.collateral_mask, category)
 
 
+EMPTY_POSITION = UserPosition()
+"""The position of an address that never had one."""
+
+
 def _put(values: tuple[int, ...], i: int, value: int) -> tuple[int, ...]:
     if i >= len(values):
         values = values + (0,) * (i + 1 - len(values))
@@ -154,8 +158,7 @@ class MarketConfig:
         return self.liquidation_rule == "v3.3"
 
 
-@attrs.frozen
-class AccountData:
+class AccountData(Record):
     """A user's account in the base currency (``GenericLogic.calculateUserAccountData``)."""
 
     total_collateral_base: int  # base: collateral enabled with a non-zero threshold

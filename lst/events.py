@@ -3,12 +3,9 @@ also emit ``chain.Transfer`` from the ledger; for the rebasing token its amount 
 
 from __future__ import annotations
 
-import attrs
-
 from chain import Event
 
 
-@attrs.frozen
 class Submitted(Event):
     """``sender`` staked ``amount`` native wei and received ``shares``."""
 
@@ -18,7 +15,6 @@ class Submitted(Event):
     shares: int
 
 
-@attrs.frozen
 class TransferShares(Event):
     """``shares`` moved from ``src`` to ``dst`` for a rebasing ``amount`` (Lido's event)."""
 
@@ -29,7 +25,6 @@ class TransferShares(Event):
     shares: int
 
 
-@attrs.frozen
 class ValidatorsDeposited(Event):
     """``count`` validators of ``size`` wei each funded from the buffer for ``operator``."""
 
@@ -39,7 +34,6 @@ class ValidatorsDeposited(Event):
     size: int
 
 
-@attrs.frozen
 class TokenRebased(Event):
     """An oracle report was applied (Lido's ``TokenRebased`` plus the fee split)."""
 
@@ -55,7 +49,6 @@ class TokenRebased(Event):
     treasury_shares: int
 
 
-@attrs.frozen
 class ValidatorsSlashed(Event):
     """``count`` validators of ``operator`` slashed; ``penalty`` wei left the pooled native."""
 
@@ -66,7 +59,6 @@ class ValidatorsSlashed(Event):
     correlation_penalty: int
 
 
-@attrs.frozen
 class ValidatorsExited(Event):
     """``count`` validators of ``operator`` left the active set."""
 
@@ -75,7 +67,6 @@ class ValidatorsExited(Event):
     count: int
 
 
-@attrs.frozen
 class WithdrawalRequested(Event):
     """Request ``request_id`` locked ``shares`` worth ``amount`` native wei at request."""
 
@@ -86,7 +77,6 @@ class WithdrawalRequested(Event):
     shares: int
 
 
-@attrs.frozen
 class WithdrawalFinalized(Event):
     """Request ``request_id`` finalized: ``paid`` native wei locked, ``shares`` burned."""
 
@@ -97,7 +87,6 @@ class WithdrawalFinalized(Event):
     share_rate: int
 
 
-@attrs.frozen
 class WithdrawalClaimed(Event):
     """Request ``request_id`` paid ``amount`` native wei to ``recipient``."""
 
@@ -108,7 +97,6 @@ class WithdrawalClaimed(Event):
     amount: int
 
 
-@attrs.frozen
 class LiquidUnstaked(Event):
     """``user`` sold ``amount`` LST to the pool for ``paid`` native wei, fee ``fee_bps``."""
 
@@ -119,7 +107,6 @@ class LiquidUnstaked(Event):
     fee_bps: int
 
 
-@attrs.frozen
 class LiquidityChanged(Event):
     """``provider`` added (positive) or removed (negative) ``lp`` pool shares."""
 

@@ -165,11 +165,13 @@ class Issuer(ShareToken, Governable):
 
     def pool(self) -> Pool:
         """The accounting record (buffer, validators, CL balance, last report)."""
-        return self._load("pool")
+        pool: Pool = self._load("pool")
+        return pool
 
     def params(self) -> IssuerParams:
         """The governable parameters record."""
-        return self._load("params")
+        params: IssuerParams = self._load("params")
+        return params
 
     def operators(self) -> list[Operator]:
         """Every node operator, by id."""
@@ -178,13 +180,14 @@ class Issuer(ShareToken, Governable):
     def operator(self, operator_id: int) -> Operator:
         """One node operator (UnknownOperator if there is none with that id)."""
         validate_operator(operator_id, self._load("registry").count)
-        return self._load(("operator", operator_id))
+        operator: Operator = self._load(("operator", operator_id))
+        return operator
 
     # --- share views -------------------------------------------------------------------
 
     def total_pooled(self) -> int:
         """Native wei backing all shares (Lido V2 formula, see module docstring)."""
-        p = self._load("pool")
+        p: Pool = self._load("pool")
         return p.buffered + p.cl_balance + (p.deposited_validators - p.cl_validators) * self.size
 
     # --- staking -----------------------------------------------------------------------
@@ -369,7 +372,7 @@ class Issuer(ShareToken, Governable):
         ids = validate_slash(operators, self._load("registry").count, count, external_slashed)
         hit = []
         for i in ids:
-            op = self._load(("operator", i))
+            op: Operator = self._load(("operator", i))
             hit.append((op, op.active if count is None else min(count, op.active)))
         validators = sum(k for _, k in hit)
         initial, each, window = event_penalties(
@@ -464,7 +467,8 @@ class Issuer(ShareToken, Governable):
         return ISSUER_PARAM_SPECS
 
     def get_param(self, name: str) -> int:
-        return getattr(self.params(), name)
+        value: int = getattr(self.params(), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         self._store("params", evolve(self.params(), **{name: value}))

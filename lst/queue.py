@@ -91,7 +91,8 @@ class WithdrawalQueue(IssuerClient):
 
     def queue_state(self) -> Queue:
         """The counters record (last id, last finalized, locked, pending)."""
-        return self._load("queue")
+        queue: Queue = self._load("queue")
+        return queue
 
     def request(self, request_id: int) -> Request:
         """A request record (UnknownRequest if none)."""
@@ -206,12 +207,12 @@ class WithdrawalQueue(IssuerClient):
         to = caller if recipient is None else recipient
         validate_recipient(self.state, to, self.network, (self.address, self.issuer_address))
         q = self.queue_state()
-        req = validate_claim(self._find(request_id), request_id, caller, q.last_finalized)
+        req, paid = validate_claim(self._find(request_id), request_id, caller, q.last_finalized)
         self._store(("request", req.id), evolve(req, claimed=True))
-        self._store("queue", evolve(q, locked=q.locked - req.paid))
-        self.state.transfer(self.issuer.native, self.address, to, req.paid)
-        self.state.emit(WithdrawalClaimed(self.address, req.id, req.owner, to, req.paid))
-        return req.paid  # type: ignore[return-value]
+        self._store("queue", evolve(q, locked=q.locked - paid))
+        self.state.transfer(self.issuer.native, self.address, to, paid)
+        self.state.emit(WithdrawalClaimed(self.address, req.id, req.owner, to, paid))
+        return paid
 
     # --- reporting ---------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chain import RAY
-from chain.concentration import herfindahl, nakamoto, share_of  # noqa: F401  (part of sharemath's API)
+from chain.concentration import herfindahl, nakamoto, share_of
 from chain.fixedpoint import mul_div_up
 
 FEE_PRECISION_POINTS = 10**20
@@ -144,3 +144,11 @@ def correlation_penalty(
         return 0
     adjusted = min(slashed_in_window * multiplier, total_balance)
     return effective_balance // increment * adjusted // total_balance * increment
+
+
+__all__ = [  # herfindahl, nakamoto and share_of come from chain.concentration: part of this API too
+    "BPS_TO_POINTS", "DEFAULT_CL_BALANCE", "DEFAULT_TIME_ELAPSED", "FEE_PRECISION_POINTS",
+    "MAX_BASIS_POINTS", "SECONDS_PER_YEAR", "annual_increase_bps", "cl_decrease_bps",
+    "correlation_penalty", "fee_mints", "fee_shares", "herfindahl", "initial_penalty", "nakamoto",
+    "pooled_by_shares", "pooled_by_shares_up", "share_of", "share_rate", "shares_by_pooled", "split_fee",
+]

@@ -113,7 +113,8 @@ class UnstakePool(IssuerClient):
 
     def lp_of(self, provider: str) -> int:
         """Pool shares of ``provider``."""
-        return self._load(("lp", provider), LpBalance()).lp
+        balance: LpBalance = self._load(("lp", provider), LpBalance())
+        return balance.lp
 
     def fee_bps(self, amount: int) -> int:
         """The fee in bps a sale of ``amount`` token units would pay now."""

@@ -59,7 +59,7 @@ def validate_role(contract: Contract, expected: str | None, caller: Any, role: s
         )
 
 
-def validate_on_network(state: State, address: Any, network: str, role: str) -> str:
+def validate_on_network(state: State, address: str, network: str, role: str) -> str:
     """``address`` must be known and, if it is a contract, live on ``network`` (an account
     exists on every network). Raises UnknownAccount, WrongNetwork."""
     state.require_address(address)
@@ -75,10 +75,10 @@ def validate_on_network(state: State, address: Any, network: str, role: str) -> 
 
 def validate_new_token(state: State, network: str, symbol: Any) -> str:
     """A new token's symbol must be a non-empty string not yet used on ``network``."""
-    check_name(symbol, "symbol")
-    if f"{network}:{symbol}" in {t.key for t in state.tokens}:
-        raise WrongToken(f"token {symbol!r} already exists on {network!r}: pick another symbol")
-    return symbol
+    name = check_name(symbol, "symbol")
+    if f"{network}:{name}" in {t.key for t in state.tokens}:
+        raise WrongToken(f"token {name!r} already exists on {network!r}: pick another symbol")
+    return name
 
 
 def validate_deploy(
@@ -206,7 +206,7 @@ def validate_report(
             f"cl_validators {cl_validators} must lie in [{pool.cl_validators}, "
             f"{pool.deposited_validators}] (last reported, deposited)"
         )
-    pre_cl = pool.cl_balance + (cl_validators - pool.cl_validators) * size
+    pre_cl: int = pool.cl_balance + (cl_validators - pool.cl_validators) * size
     decrease = sharemath.cl_decrease_bps(pre_cl, cl_balance, withdrawn)
     if decrease > params.one_off_decrease_limit_bps:
         raise ReportOutOfBounds(
@@ -261,7 +261,7 @@ def validate_request(
         raise InsufficientBalance(f"{owner} holds {held} shares and cannot lock {shares}")
 
 
-def validate_recipient(state: State, recipient: Any, network: str, books: Sequence[str]) -> str:
+def validate_recipient(state: State, recipient: str, network: str, books: Sequence[str]) -> str:
     """A payout's recipient: known, on ``network``, and none of ``books`` (contracts whose
     accounting would not see native arriving, so their books would stop adding up)."""
     validate_on_network(state, recipient, network, "recipient")
@@ -272,8 +272,11 @@ def validate_recipient(state: State, recipient: Any, network: str, books: Sequen
     return recipient
 
 
-def validate_claim(request: Request | None, request_id: Any, caller: str, last_finalized: int) -> Request:
-    """A claim names an existing, finalized, unclaimed request of the caller."""
+def validate_claim(
+    request: Request | None, request_id: Any, caller: str, last_finalized: int
+) -> tuple[Request, int]:
+    """A claim names an existing, finalized, unclaimed request of the caller; returns the
+    request and the native wei it pays."""
     if request is None:
         raise UnknownRequest(f"no withdrawal request {request_id!r}")
     if request.owner != caller:
@@ -284,4 +287,4 @@ def validate_claim(request: Request | None, request_id: Any, caller: str, last_f
         raise RequestNotFinalized(
             f"request {request.id} is not finalized yet (finalized up to {last_finalized})"
         )
-    return request
+    return request, request.paid

@@ -80,7 +80,7 @@ class AllocationManager(Contract, Governable):
 
     def service(self, service: int) -> Service:
         """The service ``service`` (UnknownService if none)."""
-        record = self._load(("service", service), None) if type(service) is int else None
+        record: Service | None = self._load(("service", service), None) if type(service) is int else None
         if record is None:
             raise UnknownService(f"no service has id {service!r}: use an id from create_service")
         return record
@@ -97,7 +97,7 @@ class AllocationManager(Contract, Governable):
         Emits ServiceCreated. Raises NotTheCaller, UnknownAccount, InvalidArgument."""
         validate_party(self, avs, "avs")
         validate_service_terms(reward_rate_bps, slash_condition)
-        counter = self._load("services")
+        counter: Counter = self._load("services")
         self._store(("service", counter.count), Service(counter.count, avs, reward_rate_bps, slash_condition))
         self._store("services", Counter(counter.count + 1))
         self.state.emit(ServiceCreated(counter.count, avs, reward_rate_bps, slash_condition))
@@ -118,11 +118,12 @@ class AllocationManager(Contract, Governable):
 
     def max_magnitude(self, operator: str, strategy: str) -> int:
         """The operator's max magnitude in ``strategy`` (1e18 until a slash), wad."""
-        return self._load(("magnitudes", operator, strategy), Magnitudes()).max_magnitude
+        magnitudes: Magnitudes = self._load(("magnitudes", operator, strategy), Magnitudes())
+        return magnitudes.max_magnitude
 
     def allocation(self, operator: str, service: int, strategy: str) -> Allocation:
         """The allocation as of now (a decrease whose time has come applied)."""
-        a = self._load(("allocation", operator, service, strategy), Allocation())
+        a: Allocation = self._load(("allocation", operator, service, strategy), Allocation())
         if a.pending and self.state.now >= a.effect_time:
             return Allocation(a.current - a.pending)
         return a
@@ -254,7 +255,8 @@ class AllocationManager(Contract, Governable):
         return ALLOCATION_PARAM_SPECS
 
     def get_param(self, name: str) -> int:
-        return getattr(self._load("params"), name)
+        value: int = getattr(self._load("params"), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         self._store("params", evolve(self._load("params"), **{name: value}))

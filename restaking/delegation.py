@@ -50,7 +50,7 @@ from restaking.events import (
     WithdrawalCompleted,
     WithdrawalQueued,
 )
-from restaking.records import DELEGATION_PARAM_SPECS, Counter, Operator, Pool, Withdrawal
+from restaking.records import DELEGATION_PARAM_SPECS, Counter, DelegationParams, Operator, Pool, Withdrawal
 from restaking.validation import validate_only, validate_party, validate_positive, validate_strategy
 
 if TYPE_CHECKING:
@@ -80,7 +80,8 @@ class DelegationManager(Contract, Governable):
     @property
     def withdrawal_delay(self) -> int:
         """Seconds between queueing a withdrawal and completing it (mainnet: 14 days)."""
-        return self._load("params").withdrawal_delay
+        params: DelegationParams = self._load("params")
+        return params.withdrawal_delay
 
     def is_operator(self, address: str) -> bool:
         """True for a registered operator."""
@@ -88,15 +89,18 @@ class DelegationManager(Contract, Governable):
 
     def operators(self) -> tuple[str, ...]:
         """Every registered operator, in registration order."""
-        return self._load("operators", ())
+        operators: tuple[str, ...] = self._load("operators", ())
+        return operators
 
     def delegated_to(self, staker: str) -> str | None:
         """The operator ``staker`` is delegated to (an operator to itself), None if undelegated."""
-        return self._load(("delegated", staker), None)
+        operator: str | None = self._load(("delegated", staker), None)
+        return operator
 
     def pool(self, operator: str, strategy: str, queued: bool = False) -> Pool:
         """The operator's active (or queued) pool in ``strategy``."""
-        return self._load(("pool", operator, strategy, QUEUED if queued else ACTIVE), Pool())
+        pool: Pool = self._load(("pool", operator, strategy, QUEUED if queued else ACTIVE), Pool())
+        return pool
 
     def operator_shares(self, operator: str, strategy: str) -> int:
         """Strategy shares delegated to ``operator`` and not queued (``operatorShares``)."""
@@ -114,7 +118,9 @@ class DelegationManager(Contract, Governable):
 
     def withdrawal(self, withdrawal_id: int) -> Withdrawal:
         """The queued withdrawal ``withdrawal_id`` (UnknownWithdrawal if none)."""
-        record = self._load(("withdrawal", withdrawal_id), None) if type(withdrawal_id) is int else None
+        record: Withdrawal | None = (
+            self._load(("withdrawal", withdrawal_id), None) if type(withdrawal_id) is int else None
+        )
         if record is None:
             raise UnknownWithdrawal(f"no withdrawal has id {withdrawal_id!r}: use an id from queue_withdrawal")
         return record
@@ -249,7 +255,7 @@ class DelegationManager(Contract, Governable):
             units = self._join(operator, strategy, QUEUED, paid)
             removed = taken
         manager.set_deposit_shares(staker, strategy, deposit - removed)
-        counter = self._load("withdrawals")
+        counter: Counter = self._load("withdrawals")
         now = self.state.now
         self._store(("withdrawal", counter.count),
                     Withdrawal(counter.count, staker, strategy, operator, units, paid, now))
@@ -335,7 +341,8 @@ class DelegationManager(Contract, Governable):
         return DELEGATION_PARAM_SPECS
 
     def get_param(self, name: str) -> int:
-        return getattr(self._load("params"), name)
+        value: int = getattr(self._load("params"), name)
+        return value
 
     def _apply_param(self, name: str, value: int) -> None:
         self._store("params", evolve(self._load("params"), **{name: value}))

@@ -4,12 +4,9 @@ strategy's token; ``shares`` are strategy shares; ``units`` are operator-pool un
 
 from __future__ import annotations
 
-import attrs
-
 from chain import Event, Token
 
 
-@attrs.frozen
 class StrategyAdded(Event):
     """A strategy for ``token`` was deployed at ``strategy``."""
 
@@ -18,7 +15,6 @@ class StrategyAdded(Event):
     token: Token
 
 
-@attrs.frozen
 class Deposit(Event):
     """``staker`` deposited ``amount`` into ``strategy`` for ``shares`` new strategy shares."""
 
@@ -28,14 +24,12 @@ class Deposit(Event):
     shares: int
 
 
-@attrs.frozen
 class OperatorRegistered(Event):
     """``operator`` registered (and is delegated to itself)."""
 
     operator: str
 
 
-@attrs.frozen
 class StakerDelegated(Event):
     """``staker`` delegated every strategy position to ``operator``."""
 
@@ -43,7 +37,6 @@ class StakerDelegated(Event):
     operator: str
 
 
-@attrs.frozen
 class StakerUndelegated(Event):
     """``staker`` left ``operator``; every position was queued for withdrawal."""
 
@@ -51,7 +44,6 @@ class StakerUndelegated(Event):
     operator: str
 
 
-@attrs.frozen
 class WithdrawalQueued(Event):
     """Withdrawal ``withdrawal_id`` of ``shares`` strategy shares (worth them at queue time)."""
 
@@ -63,7 +55,6 @@ class WithdrawalQueued(Event):
     withdrawable_at: int
 
 
-@attrs.frozen
 class WithdrawalCompleted(Event):
     """Withdrawal ``withdrawal_id`` paid ``assets`` for ``shares`` strategy shares."""
 
@@ -74,7 +65,6 @@ class WithdrawalCompleted(Event):
     assets: int
 
 
-@attrs.frozen
 class ServiceCreated(Event):
     """Service (operator set) ``service`` of ``avs``."""
 
@@ -84,7 +74,6 @@ class ServiceCreated(Event):
     slash_condition: str
 
 
-@attrs.frozen
 class AllocationUpdated(Event):
     """``operator``'s magnitude for ``service`` in ``strategy`` becomes ``magnitude`` at ``effect_time``."""
 
@@ -95,7 +84,6 @@ class AllocationUpdated(Event):
     effect_time: int
 
 
-@attrs.frozen
 class OperatorSlashed(Event):
     """``service`` slashed ``wad_to_slash`` of ``operator``'s allocation in ``strategy``:
     ``magnitude`` off its max magnitude, ``shares`` burned from its pools, ``assets`` burned."""
@@ -111,7 +99,6 @@ class OperatorSlashed(Event):
     slash_condition: str
 
 
-@attrs.frozen
 class RewardsSubmitted(Event):
     """``avs`` paid ``assets`` into ``strategy`` for ``service``, minting ``shares`` to pools."""
 

@@ -39,7 +39,7 @@ the staker.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -67,6 +67,10 @@ from chain import (
     token_node,
 )
 from restaking.errors import NewSharesZero, RestakingError
+
+if TYPE_CHECKING:
+    from restaking.delegation import DelegationManager
+    from restaking.manager import StrategyManager
 
 BPS = 10_000
 DEFAULT_FEE_BPS = 1000
@@ -128,7 +132,6 @@ class NotRequestOwner(LrtError, Unauthorized):
 # --- events -----------------------------------------------------------------------------------
 
 
-@attrs.frozen
 class LrtDeposited(Event):
     """``user`` deposited ``amount`` of ``asset`` worth ``value`` native wei and got ``minted`` LRT."""
 
@@ -140,7 +143,6 @@ class LrtDeposited(Event):
     minted: int
 
 
-@attrs.frozen
 class LrtFeesAccrued(Event):
     """The restaked value moved from ``before`` to ``after`` (wei); ``fee_shares`` LRT minted to
     the treasury (0 on a loss)."""
@@ -151,7 +153,6 @@ class LrtFeesAccrued(Event):
     fee_shares: int
 
 
-@attrs.frozen
 class LrtWithdrawalRequested(Event):
     """``user`` burned ``amount`` LRT worth ``value`` wei; ``shares`` of ``strategy`` queued."""
 
@@ -164,7 +165,6 @@ class LrtWithdrawalRequested(Event):
     shares: int
 
 
-@attrs.frozen
 class LrtWithdrawalClaimed(Event):
     """Request ``request_id`` paid ``paid`` of ``asset`` to ``user``."""
 
@@ -232,7 +232,7 @@ class LiquidRestakingToken(Contract, Governable):
         self.strategy_manager_address = strategy_manager
         self.delegation_address = delegation
         self.treasury = treasury
-        self.unit = 10**token.decimals
+        self.unit: int = 10**token.decimals
 
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, native: Token, native_strategy: str,
@@ -278,20 +278,22 @@ class LiquidRestakingToken(Contract, Governable):
     # --- contracts and records ----------------------------------------------------------------
 
     @property
-    def strategy_manager(self) -> Any:
-        return self.state.contract(self.strategy_manager_address)
+    def strategy_manager(self) -> StrategyManager:
+        return self.state.contract(self.strategy_manager_address)  # type: ignore[return-value]
 
     @property
-    def delegation(self) -> Any:
-        return self.state.contract(self.delegation_address)
+    def delegation(self) -> DelegationManager:
+        return self.state.contract(self.delegation_address)  # type: ignore[return-value]
 
     def book(self) -> Book:
         """The accounting record."""
-        return self._load("book")
+        book: Book = self._load("book")
+        return book
 
     def assets(self) -> tuple[Asset, ...]:
         """Every accepted deposit token, in the order added (the native token first)."""
-        return self._load("assets")
+        assets: tuple[Asset, ...] = self._load("assets")
+        return assets
 
     def _asset(self, token: Any) -> Asset:
         for a in self.assets():
@@ -304,7 +306,8 @@ class LiquidRestakingToken(Contract, Governable):
         """One withdrawal request (UnknownRequest if there is none with that id)."""
         if type(request_id) is not int or not 0 <= request_id < self.book().next_request:
             raise UnknownRequest(f"no withdrawal request {request_id!r} at {self.address!r}")
-        return self._load(("request", request_id))
+        request: Request = self._load(("request", request_id))
+        return request
 
     # --- views --------------------------------------------------------------------------------
 
@@ -321,12 +324,14 @@ class LiquidRestakingToken(Contract, Governable):
         else its feed's answer rescaled to 18 decimals (floor)."""
         if asset.feed is None:
             return WAD
-        return self.state.contract(asset.feed).latest().rescaled(18)  # type: ignore[attr-defined]
+        reading: PriceReading = self.state.contract(asset.feed).latest()  # type: ignore[attr-defined]
+        return reading.rescaled(18)
 
     def value_of(self, token: Token, amount: int) -> int:
         """Native wei that ``amount`` of accepted ``token`` is worth (floor)."""
         asset = self._asset(token)
-        return amount * self.price_of(asset) // 10**token.decimals
+        unit: int = 10**token.decimals
+        return amount * self.price_of(asset) // unit
 
     def restaked_assets(self, token: Token) -> int:
         """Underlying tokens behind the issuer's shares of ``token``'s strategy (the strategy's

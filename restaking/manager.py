@@ -111,7 +111,8 @@ class StrategyManager(Contract):
 
     def strategies(self) -> tuple[str, ...]:
         """Every strategy address, in the order added."""
-        return self._load("strategies")
+        strategies: tuple[str, ...] = self._load("strategies")
+        return strategies
 
     def strategy(self, strategy: str) -> Strategy:
         """The strategy contract at ``strategy`` (UnknownStrategy if it is none of ours)."""
@@ -119,7 +120,8 @@ class StrategyManager(Contract):
 
     def strategy_for(self, token: Token) -> str | None:
         """The strategy of ``token``, None if it has none."""
-        return self._load(("token", token.key), None)
+        strategy: str | None = self._load(("token", token.key), None)
+        return strategy
 
     @external
     @atomic
@@ -167,11 +169,13 @@ class StrategyManager(Contract):
 
     def deposit_shares(self, staker: str, strategy: str) -> int:
         """The staker's stored deposit shares (strategy shares, or pool units when delegated)."""
-        return self._load(("deposit", staker, strategy), 0)
+        shares: int = self._load(("deposit", staker, strategy), 0)
+        return shares
 
     def staker_strategies(self, staker: str) -> tuple[str, ...]:
         """Strategies in which ``staker`` has deposit shares (``stakerStrategyList``)."""
-        return self._load(("list", staker), ())
+        strategies: tuple[str, ...] = self._load(("list", staker), ())
+        return strategies
 
     def shares_of(self, staker: str, strategy: str) -> int:
         """The staker's withdrawable strategy shares (after every slash of its operator), floored."""

@@ -25,11 +25,13 @@ class Strategy(Contract):
 
     def book(self) -> StrategyBook:
         """The share book (total shares)."""
-        return self._load("book")
+        book: StrategyBook = self._load("book")
+        return book
 
     def total_shares(self) -> int:
         """Strategy shares in existence."""
-        return self._load("book").total_shares
+        book: StrategyBook = self._load("book")
+        return book.total_shares
 
     def assets(self) -> int:
         """Token held, base units (``_tokenBalance``)."""

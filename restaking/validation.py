@@ -27,7 +27,7 @@ def validate_only(contract: Contract, expected: str, role: str, action: str) -> 
                            f"{role} {expected!r} may, from its own code")
 
 
-def validate_token(state: State, token: Any, network: str) -> Token:
+def validate_token(state: State, token: Token, network: str) -> Token:
     """A token of this state on ``network``. Raises UnknownToken, WrongToken."""
     state.require_token(token)
     if token.network != network:
@@ -44,7 +44,7 @@ def validate_strategy(strategies: tuple[str, ...], strategy: Any) -> str:
     return strategy
 
 
-def validate_beneficiary(state: State, who: Any, forbidden: tuple[str, ...], role: str) -> str:
+def validate_beneficiary(state: State, who: str, forbidden: tuple[str, ...], role: str) -> str:
     """A known address that is none of the restaking contracts (crediting them would break the
     books). Raises UnknownAccount, InvalidArgument."""
     state.require_address(who)

@@ -8,31 +8,46 @@ from chain.fixedpoint import UINT256_MAX, ray_div, ray_mul
 from lending.errors import InvalidBurnAmount, InvalidMintAmount, NotEnoughAvailableUserBalance
 from lending.events import Borrow, Repay
 from lending.logic import touch
-from lending.reserve import update_rates
+from lending.rates import variable_rates
+from lending.reserve import accrue, update_rates
+from lending.types import EMPTY_POSITION, ReserveState
 from lending.validation import validate_borrow, validate_repay
 
 if TYPE_CHECKING:
     from lending.market import Market
+    from lending.types import ReserveConfig, UserPosition
 
 
 def execute_borrow(m: Market, user: str, i: int, amount: int, *, release: bool = True) -> None:
     """Open ``amount`` wei of variable debt: mint ``rayDiv(amount, borrowIndex)`` scaled debt
     (half up), update rates with the cash taken, send the cash (unless ``release`` is False:
-    a flash loan already sent it). Emits Borrow."""
-    state = m.state
-    cfg, rs = touch(m, i)
-    pos = m._position(user)
+    a flash loan already sent it). Emits Borrow. The caller holds a snapshot: the transfer,
+    which can fail, comes after the records are written (Aave's order of events)."""
+    state, address = m.state, m.address
+    storage = m._storage
+    cfg: ReserveConfig = storage[("rcfg", i)]
+    rs = accrue(storage[("rs", i)], cfg.reserve_factor, state.now)
+    pos: UserPosition = storage.get(("pos", user), EMPTY_POSITION)
     validate_borrow(m, cfg, rs, pos, amount)
-    scaled = ray_div(amount, rs.variable_borrow_index)
+    borrow_index = rs.variable_borrow_index
+    scaled = ray_div(amount, borrow_index)
     if scaled == 0:
-        raise InvalidMintAmount(f"{amount} wei is worth 0 scaled debt at index {rs.variable_borrow_index}")
-    rs = rs.replace(scaled_debt=rs.scaled_debt + scaled)
-    rs = update_rates(rs, cfg, state.balance_of(cfg.asset, m.address), 0, amount if release else 0)
-    m._put_rstate(i, rs)
-    m._put_position(user, pos.with_borrowed(i, pos.borrowed_of(i) + scaled))
+        raise InvalidMintAmount(f"{amount} wei is worth 0 scaled debt at index {borrow_index}")
+    asset = cfg.asset
+    scaled_debt = rs.scaled_debt + scaled
+    liquidity_rate, borrow_rate = variable_rates(
+        cfg.strategy, state.balance_of(asset, address) - (amount if release else 0),
+        ray_mul(scaled_debt, borrow_index), cfg.reserve_factor,
+    )
+    m._put_rstate(i, ReserveState._make((
+        rs.liquidity_index, borrow_index, liquidity_rate, borrow_rate, rs.last_update, rs.accrued_to_treasury,
+        rs.scaled_supply, scaled_debt, rs.deficit, rs.bad_debt,
+    )))
+    m._put_position_change(user, pos.with_borrowed(i, pos.borrowed_of(i) + scaled), "borrowed", i, scaled,
+                           borrow_index, asset)
     if release:
-        state.transfer(cfg.asset, m.address, user, amount)
-    state.emit(Borrow(m.address, cfg.asset, user, amount, rs.variable_borrow_rate))
+        state.transfer(asset, address, user, amount)
+    state.emit(Borrow._make((address, asset, user, amount, borrow_rate)))
 
 
 def execute_repay(m: Market, payer: str, user: str, i: int, amount: int | None, with_a_tokens: bool) -> int:

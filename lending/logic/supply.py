@@ -8,7 +8,9 @@ from chain.fixedpoint import ray_div, ray_mul
 from lending.errors import InvalidBurnAmount, InvalidMintAmount, LtvValidationFailed
 from lending.events import CollateralSet, MintedToTreasury, Supply, Withdraw
 from lending.logic import credit_supply, touch
-from lending.reserve import normalized_income, update_rates
+from lending.rates import variable_rates
+from lending.reserve import accrue, normalized_income, update_rates
+from lending.types import EMPTY_POSITION, ReserveState
 from lending.validation import (
     can_be_collateral,
     validate_hf_and_ltv,
@@ -19,26 +21,42 @@ from lending.validation import (
 
 if TYPE_CHECKING:
     from lending.market import Market
+    from lending.types import ReserveConfig, UserPosition
 
 
 def execute_supply(m: Market, user: str, i: int, amount: int, on_behalf_of: str) -> None:
     """Move ``amount`` wei from ``user`` to the market and credit ``on_behalf_of`` with
     ``rayDiv(amount, index)`` scaled aTokens (half up). A first supply of an asset with a
-    non-zero LTV is enabled as collateral. Emits Supply (and CollateralSet)."""
-    state = m.state
-    cfg, rs = touch(m, i)
+    non-zero LTV is enabled as collateral. Emits Supply (and CollateralSet).
+
+    Every check runs before the first write (the transfer), so it needs no snapshot: cache and
+    accrue (in memory), validate, the new rates on the cash after the supply, then one record of
+    the reserve and one of the position written."""
+    state, address = m.state, m.address
+    storage = m._storage
+    cfg: ReserveConfig = storage[("rcfg", i)]
+    rs = accrue(storage[("rs", i)], cfg.reserve_factor, state.now)
     validate_supply(cfg, rs, amount)
-    rs = update_rates(rs, cfg, state.balance_of(cfg.asset, m.address), amount, 0)
-    scaled = ray_div(amount, rs.liquidity_index)
+    asset = cfg.asset
+    liquidity_rate, borrow_rate = variable_rates(
+        cfg.strategy, state.balance_of(asset, address) + amount,
+        ray_mul(rs.scaled_debt, rs.variable_borrow_index), cfg.reserve_factor,
+    )
+    index = rs.liquidity_index
+    scaled = ray_div(amount, index)
     if scaled == 0:
-        raise InvalidMintAmount(f"{amount} wei is worth 0 scaled units at index {rs.liquidity_index}")
-    state.transfer(cfg.asset, user, m.address, amount)
-    pos, enable = credit_supply(m._position(on_behalf_of), cfg, scaled)
-    m._put_rstate(i, rs.replace(scaled_supply=rs.scaled_supply + scaled))
-    m._put_position(on_behalf_of, pos)
+        raise InvalidMintAmount(f"{amount} wei is worth 0 scaled units at index {index}")
+    state.transfer(asset, user, address, amount)
+    old: UserPosition = storage.get(("pos", on_behalf_of), EMPTY_POSITION)
+    pos, enable = credit_supply(old, cfg, scaled)
+    m._put_rstate(i, ReserveState._make((
+        index, rs.variable_borrow_index, liquidity_rate, borrow_rate, rs.last_update, rs.accrued_to_treasury,
+        rs.scaled_supply + scaled, rs.scaled_debt, rs.deficit, rs.bad_debt,
+    )))
+    m._put_position_change(on_behalf_of, pos, "supplied", i, scaled, index, asset)
     if enable:
-        state.emit(CollateralSet(m.address, cfg.asset, on_behalf_of, True))
-    state.emit(Supply(m.address, cfg.asset, user, on_behalf_of, amount))
+        state.emit(CollateralSet(address, asset, on_behalf_of, True))
+    state.emit(Supply._make((address, asset, user, on_behalf_of, amount)))
 
 
 def execute_withdraw(m: Market, user: str, i: int, amount: int | None) -> int:

@@ -37,11 +37,10 @@ def test_manual_feed_set_and_revert(state):
     feed = ManualFeed.deploy(state, "steth-eth", "ethereum", base="stETH", quote="ETH", answer=10**18)
     assert feed.latest() == PriceReading(10**18, 18, state.now)
     state.advance(100)
-    with pytest.raises(RuntimeError):
-        with state.tx():
-            feed.set(93 * 10**16)
-            assert feed.latest().answer == 93 * 10**16
-            raise RuntimeError
+    with pytest.raises(RuntimeError), state.tx():
+        feed.set(93 * 10**16)
+        assert feed.latest().answer == 93 * 10**16
+        raise RuntimeError
     assert feed.latest() == PriceReading(10**18, 18, state.now - 100)
     feed.set(95 * 10**16)
     assert state.events[-1] == FeedUpdated("steth-eth", 95 * 10**16, state.now)

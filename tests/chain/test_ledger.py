@@ -183,24 +183,22 @@ class TestTransactions:
         """Balances, allowances, records, events, the clock and registrations all revert."""
         state, weth, _ = world
         before = state.digest()
-        with pytest.raises(InsufficientBalance):
-            with state.tx("alice"):
-                state.transfer(weth, "alice", "bob", 5)
-                state.approve(weth, "alice", "bob", 9)
-                state.store("pool", "k", ("v", 1))
-                state.advance(60)
-                state.add_account("carol")
-                state.transfer(weth, "alice", "bob", state.balance_of(weth, "alice") + 1)
+        with pytest.raises(InsufficientBalance), state.tx("alice"):
+            state.transfer(weth, "alice", "bob", 5)
+            state.approve(weth, "alice", "bob", 9)
+            state.store("pool", "k", ("v", 1))
+            state.advance(60)
+            state.add_account("carol")
+            state.transfer(weth, "alice", "bob", state.balance_of(weth, "alice") + 1)
         assert state.digest() == before
         assert state.now == 1_600_000_000
 
     def test_non_lstlab_exception_propagates_and_reverts(self, world):
         state, weth, _ = world
         before = state.digest()
-        with pytest.raises(KeyError):
-            with state.tx("alice"):
-                state.transfer(weth, "alice", "bob", 5)
-                raise KeyError("boom")
+        with pytest.raises(KeyError), state.tx("alice"):
+            state.transfer(weth, "alice", "bob", 5)
+            raise KeyError("boom")
         assert state.digest() == before
 
     def test_sender_and_nesting(self, world):
@@ -208,11 +206,10 @@ class TestTransactions:
         assert state.sender is None
         with state.tx("alice"):
             state.transfer(weth, "alice", "bob", 1)
-            with pytest.raises(InsufficientBalance):
-                with state.tx("bob"):
-                    assert state.sender == "bob"
-                    state.transfer(weth, "bob", "pool", 1)
-                    state.transfer(weth, "bob", "pool", 2)
+            with pytest.raises(InsufficientBalance), state.tx("bob"):
+                assert state.sender == "bob"
+                state.transfer(weth, "bob", "pool", 1)
+                state.transfer(weth, "bob", "pool", 2)
             assert state.sender == "alice"
             assert state.balance_of(weth, "bob") == 1  # the inner tx reverted alone
             state.transfer(weth, "alice", "bob", 1)
@@ -274,9 +271,8 @@ class TestForkAndRecords:
         events = state.drain_events()
         assert events == [Transfer(weth, ZERO_ADDRESS, "alice", 10**18), Transfer(usdc, ZERO_ADDRESS, "alice", 5 * 10**6)]
         assert state.events == []
-        with state.tx("alice"):
-            with pytest.raises(InputError):
-                state.drain_events()
+        with state.tx("alice"), pytest.raises(InputError):
+            state.drain_events()
 
 
 class TestAtomic:
@@ -302,10 +298,9 @@ class TestAtomic:
         assert state.digest() == before
         mover.move_twice(10**17)
         assert state.balance_of(weth, "bob") == 2 * 10**17 and mover._load("moved") == 10**17
-        with pytest.raises(ValueError):
-            with state.atomic():
-                state.transfer(weth, "alice", "bob", 1)
-                raise ValueError
+        with pytest.raises(ValueError), state.atomic():
+            state.transfer(weth, "alice", "bob", 1)
+            raise ValueError
         assert state.balance_of(weth, "bob") == 2 * 10**17 and state.sender is None
 
 

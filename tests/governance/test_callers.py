@@ -4,6 +4,8 @@ moves only through its wrapper, so delegated power never exceeds the supply."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -153,7 +155,7 @@ def test_hostile_actor_keeps_power_within_supply(steps):
     }
     for action, a, b, sender, n in steps:
         sender = a if sender == "itself" else sender  # the acting party's own tx, or another's, or none
-        attempt(state, sender, lambda: calls[action](a, b, n))
+        attempt(state, sender, functools.partial(calls[action], a, b, n))
         supply = votes.total_supply()
         powers = votes.delegate_powers()
         assert sum(powers.values()) <= supply

@@ -85,7 +85,7 @@ def crash(w) -> None:
     w.feed("WETH").set(1900 * 10**8)
 
 
-M = lambda call: (lambda w: call(w, w.market))  # noqa: E731
+M = lambda call: (lambda w: call(w, w.market))
 
 CASES = [
     ("unknown token", "alice", None, M(lambda w, m: m.supply("alice", Token("ethereum", "XYZ"), 1)), UnknownToken),

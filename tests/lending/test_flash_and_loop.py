@@ -102,7 +102,7 @@ class TestLoop:
 
     def test_leverage_and_health_factor(self) -> None:
         """Leverage and HF of a 5-round 90% loop equal the closed form (HF to WAD half up)."""
-        state, m, weth, wsteth = eth_market()
+        _state, m, weth, wsteth = eth_market()
         open_loop(m, weth, wsteth, self.EQUITY, self.Q, self.N, self.P)
         form = loop_closed_form(self.Q, self.N, 9500, self.P)
         assert Fraction(m.supplied("alice", wsteth), self.EQUITY) == form.leverage
@@ -113,7 +113,7 @@ class TestLoop:
     @pytest.mark.parametrize("feed_kind", ["rate", "market"])
     def test_liquidation_ratio(self, feed_kind: str) -> None:
         """The reported liquidation ratio is the exact boundary and matches the closed form."""
-        state, m, weth, wsteth = eth_market(feed_kind)
+        _state, m, weth, wsteth = eth_market(feed_kind)
         open_loop(m, weth, wsteth, self.EQUITY, self.Q, self.N, self.P)
         form = loop_closed_form(self.Q, self.N, 9500, self.P)
         ratio = liquidation_ratio(m, "alice", wsteth, weth)

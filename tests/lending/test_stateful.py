@@ -31,6 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from chain import LstlabError, NotTheCaller
 from chain.fixedpoint import UINT256_MAX, WAD, ray_mul
+from lending import ScaledBalanceChanged
 from lending.reserve import accrue
 from tests.lending.conftest import make_world
 
@@ -189,6 +190,23 @@ class LendingMachine(RuleBasedStateMachine):
         assert self.state.digest() == digest
 
     # --- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def positions_rebuilt_from_the_log(self) -> None:
+        """Summing every ScaledBalanceChanged of the log gives each stored scaled balance."""
+        if not hasattr(self, "m"):
+            return
+        rebuilt: dict[tuple[str, str, str], int] = {}
+        for e in self.state.events:
+            if isinstance(e, ScaledBalanceChanged):
+                key = (e.user, e.asset.key, e.side)
+                rebuilt[key] = rebuilt.get(key, 0) + e.delta
+        for user in self.m.users():
+            pos = self.m.position(user)
+            for i, asset in enumerate(self.m.reserves()):
+                assert rebuilt.pop((user, asset.key, "supplied"), 0) == pos.supplied_of(i)
+                assert rebuilt.pop((user, asset.key, "borrowed"), 0) == pos.borrowed_of(i)
+        assert not any(rebuilt.values())
 
     @invariant()
     def solvent(self) -> None:
