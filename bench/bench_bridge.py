@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from bench.harness import Row, best_of
+from collections.abc import Iterator
+
+from bench.harness import Row, Workload, measure
 from bridge import L1TokenBridge
 from chain import ManualFeed, State
 
-N = 10_000
+N = 2_000
+"""Operations per timed round."""
 
 
 def _world(**params: int) -> tuple[State, L1TokenBridge]:
@@ -32,7 +35,8 @@ def _world(**params: int) -> tuple[State, L1TokenBridge]:
     return state, bridge
 
 
-def round_trips() -> list[Row]:
+def round_trips() -> Iterator[Row]:
+    """Deposit + deliver round trips, a batch of deposits relayed at once, ordered delivery."""
     state, bridge = _world()
     canonical = bridge.canonical
 
@@ -53,32 +57,21 @@ def round_trips() -> list[Row]:
         bridge.relay()
 
     ordered_state, ordered = _world(ordered_delivery=1)
-    t_plain = best_of(transfers, setup=state.drain_events)
-    t_trip = best_of(deposit_deliver, setup=state.drain_events)
-    t_batch = best_of(lambda: deposit_then_relay(bridge), setup=state.drain_events)
-    t_ordered = best_of(lambda: deposit_then_relay(ordered), setup=ordered_state.drain_events)
-    return [
-        Row("deposit + deliver (fee, limit, message)", N, t_trip, "plain ledger transfer", t_plain),
-        Row(
-            "10,000 deposits then one relay()",
-            N,
-            t_batch,
-            "deposit + deliver",
-            t_trip,
-            note="10,000 in flight at once",
-        ),
-        Row(
-            "same with ordered delivery",
-            N,
-            t_ordered,
-            "unordered",
-            t_batch,
-            note="flat: each delivery checks only the open ids before it",
-        ),
-    ]
+    t = measure({
+        "plain": Workload(transfers, N, state.drain_events),
+        "trip": Workload(deposit_deliver, N, state.drain_events),
+        "batch": Workload(lambda: deposit_then_relay(bridge), N, state.drain_events),
+        "ordered": Workload(lambda: deposit_then_relay(ordered), N, ordered_state.drain_events),
+    })
+    yield Row("deposit + deliver (fee, limit, message)", t["trip"], "plain ledger transfer", t["plain"])
+    yield Row(f"{N:,} deposits then one relay()", t["batch"], "deposit + deliver", t["trip"],
+              note=f"{N:,} in flight at once")
+    yield Row("same with ordered delivery", t["ordered"], "unordered", t["batch"],
+              note="flat: each delivery checks only the open ids before it")
 
 
-def rate_updates() -> list[Row]:
+def rate_updates() -> Iterator[Row]:
+    """A rate set on the source feed, pushed and delivered, against the set alone."""
     state, bridge = _world()
     source = ManualFeed.deploy(state, "rate", "ethereum", base="wstETH", quote="stETH", answer=10**18)
     relayed = bridge.deploy_rate_feed("rate-op", "rate")
@@ -94,10 +87,10 @@ def rate_updates() -> list[Row]:
             state.advance(1)
             deliver(push("rate-op"))
 
-    t_set = best_of(set_only, setup=state.drain_events)
-    t_relay = best_of(relay_each, setup=state.drain_events)
+    t = measure({"set": Workload(set_only, N, state.drain_events),
+                 "relay": Workload(relay_each, N, state.drain_events)})
     assert relayed.latest().answer == 10**18 + N - 1
-    return [Row("rate set on source + push + deliver", N, t_relay, "ManualFeed.set on source", t_set)]
+    yield Row("rate set on source + push + deliver", t["relay"], "ManualFeed.set on source", t["set"])
 
 
 CASES = [round_trips, rate_updates]

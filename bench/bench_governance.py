@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
-from bench.harness import Row, best_of
+from bench.harness import Row, Workload, measure
 from chain import State
 from governance import Action, Governor, Support, VotesToken, linear_lookup
 
-N = 10_000
+N = 2_000
+"""Voters, checkpoints and lookups of a timed round."""
 E18 = 10**18
 
 
@@ -29,7 +31,8 @@ def _world(voters: int) -> tuple[State, object, VotesToken, Governor]:
     return state, lst, votes, gov
 
 
-def votes_vs_transfers() -> list[Row]:
+def votes_vs_transfers() -> Iterator[Row]:
+    """Votes of distinct voters and checkpointed transfers against plain ledger transfers."""
     state, lst, votes, gov = _world(N)
     names = [f"v{i}" for i in range(N)]
     pids: list[int] = []
@@ -54,16 +57,14 @@ def votes_vs_transfers() -> list[Row]:
         for name in names:
             transfer(name, "v0", 1)
 
-    t_vote = best_of(cast, setup=new_proposal)
-    t_plain = best_of(plain, setup=state.drain_events)
-    t_wrapped = best_of(wrapped, setup=state.drain_events)
-    return [
-        Row("cast_vote, 10k distinct voters", N, t_vote, "plain ledger transfer", t_plain),
-        Row("VotesToken.transfer (checkpoints)", N, t_wrapped, "plain ledger transfer", t_plain),
-    ]
+    t = measure({"vote": Workload(cast, N, new_proposal), "plain": Workload(plain, N, state.drain_events),
+                 "wrapped": Workload(wrapped, N, state.drain_events)})
+    yield Row(f"cast_vote, {N:,} distinct voters", t["vote"], "plain ledger transfer", t["plain"])
+    yield Row("VotesToken.transfer (checkpoints)", t["wrapped"], "plain ledger transfer", t["plain"])
 
 
-def past_votes_lookup() -> list[Row]:
+def past_votes_lookup() -> Iterator[Row]:
+    """Past-votes lookups by binary search against a linear scan of the same history."""
     state, lst, votes, _ = _world(2)
     votes.delegate("v1", "v0")
     state.mint(lst, "v1", N)
@@ -91,10 +92,8 @@ def past_votes_lookup() -> list[Row]:
 
     for block in few:
         assert votes.get_past_votes("v0", block) == linear_lookup(votes, history, block)
-    t_search = best_of(search)
-    t_scan = best_of(scan)
-    return [Row("get_past_votes, 10k checkpoints (binary)", N, t_search, "linear scan, same history",
-                t_scan, base_n=len(few))]
+    t = measure({"search": Workload(search, N), "scan": Workload(scan, len(few))})
+    yield Row(f"get_past_votes, {N:,} checkpoints (binary)", t["search"], "linear scan, same history", t["scan"])
 
 
 CASES = [votes_vs_transfers, past_votes_lookup]
