@@ -12,6 +12,22 @@ from lstlab.agents.population import l2_borrowers, loop_population, stakers
 from lstlab.agents.relayer import Relayer
 
 __all__ = [
-    "Agent", "Arbitrageur", "BackgroundFlows", "FlowParams", "Liquidation", "Liquidator", "Step", "Sweep", "Trades", "bad_debt", "curve_mid",
-    "curve_steth_eth", "l2_borrowers", "loop_population", "protocol_rate", "Relayer", "stakers", "v2_mid",
+    "Agent",
+    "Arbitrageur",
+    "BackgroundFlows",
+    "FlowParams",
+    "Liquidation",
+    "Liquidator",
+    "Relayer",
+    "Step",
+    "Sweep",
+    "Trades",
+    "bad_debt",
+    "curve_mid",
+    "curve_steth_eth",
+    "l2_borrowers",
+    "loop_population",
+    "protocol_rate",
+    "stakers",
+    "v2_mid",
 ]

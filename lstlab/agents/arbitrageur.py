@@ -53,7 +53,7 @@ from chain import WAD, InvalidArgument, LstlabError
 from lstlab.agents.base import Funded, Step
 from lstlab.agents.cex import Cex, CexCannotDeliver, Priced
 from lstlab.agents.sizing import PRICE_TOLERANCE, STEP, Quotes, Reserves, curve_size, in_band, size, v2_input
-from lstlab.world import names
+from lstlab.world import names, venues
 from lstlab.world.build import World
 from lstlab.world.venues import BASE_I, QUOTE_I, PoolInfo, mid_price, reference_price
 
@@ -81,7 +81,7 @@ Mode = Literal["cex", "fixed"]
 
 def protocol_rate(world: World) -> int:
     """stETH (= ETH at par) per wstETH, wad, as the pool and the market read it."""
-    return world.feed("wsteth-steth").latest().rescaled(18)
+    return venues.protocol_rate(world)
 
 
 def _pool(world: World, key: str) -> PoolInfo:
@@ -125,8 +125,16 @@ class Trades:
     blocked: tuple[str, ...] = ()
 
     def add(self, other: Trades) -> Trades:
+        if other is NO_TRADES:
+            return self
+        if self is NO_TRADES:
+            return other
         return Trades(self.trades + other.trades, self.volume + other.volume, self.profit + other.profit,
                       self.requests + other.requests, self.cex_cost + other.cex_cost, self.blocked + other.blocked)
+
+
+NO_TRADES = Trades()
+"""Nothing done (adding it changes nothing)."""
 
 
 @attrs.frozen
@@ -203,14 +211,16 @@ class Arbitrageur(Funded):
 
     def references(self, world: World, eth_usd: float, steth_eth: float) -> dict[str, int]:
         """Each held pool's reference (wad, quote per base) at these market prices."""
-        return {p.key: reference_price(world, p, eth_usd, steth_eth) for p in self.pools(world)}
+        pools = self.pools(world)
+        rate = protocol_rate(world) if any(p.base.symbol == "wstETH" for p in pools) else None
+        return {p.key: reference_price(world, p, eth_usd, steth_eth, rate) for p in pools}
 
     def act(self, world: World, step: Step) -> dict[str, float]:
         """Claim finished redemptions (LST arbitrage on), receive the exchange's bridge
         deposits, hold every pool at the step's reference, then the LST arbitrage, then top
         the exchange's L2 inventory up. Returns trades, ETH volume, profit and CEX cost,
         redemptions and the blocked counts (module docstring)."""
-        done = self.claim(world) if self.lst_band_bps is not None else Trades()
+        done = self.claim(world) if self.lst_band_bps is not None else NO_TRADES
         if self.mode == "cex":
             self.cex.receive_deposits(world)
         done = done.add(self.arbitrage(world, self.references(world, step.eth_usd, step.steth_eth)))
@@ -242,7 +252,7 @@ class Arbitrageur(Funded):
             if type(ref) is not int or ref <= 0:
                 raise InvalidArgument(f"the reference of {key!r} must be a positive int (wad), got {ref!r}")
         self._open(world)
-        done = Trades()
+        done = NO_TRADES
         for key, pool in pools.items():
             if key in references:
                 done = done.add(self._hold(world, pool, references[key]))
@@ -269,19 +279,19 @@ class Arbitrageur(Funded):
         priced = Priced.of(pool, ref)
         fee = self.cex.taker_fee_bps if self.mode == "cex" else 0
         sell, buy = priced.targets(fee)
-        done, reason, fresh = Trades(), None, False
+        done, reason, fresh = NO_TRADES, None, False
         for _ in range(ROUNDS):
             reader, fresh = self._read(world, pool), True
             cap_base, cap_quote = self._caps(world, pool)
             x, y, capped = reader.side(BASE_I, QUOTE_I, sell, cap_base)
-            leg = _Leg(True, x, y)
+            sells_base = bool(x)
             if not x:
                 x, y, capped_buy = reader.side(QUOTE_I, BASE_I, buy, cap_quote)
-                leg, capped = _Leg(False, x, y), capped or capped_buy
+                capped = capped or capped_buy
             reason = reason or ("inventory" if capped else None)
             if not x:
                 break
-            trade = self._trade(world, pool, leg, priced, fee)
+            trade = self._trade(world, pool, _Leg(sells_base, x, y), priced, fee)
             if isinstance(trade, str):
                 reason = reason or trade
                 break

@@ -36,6 +36,7 @@ WETH withdrawn or borrowed stays in the wallet.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from functools import partial
 
@@ -142,11 +143,36 @@ class Flows:
     blocked: frozenset[str]
 
 
+_WORD = 2**64 - 1
+
+
+class _Philox(threading.local):
+    """One Philox generator per thread, re-keyed for each step by setting its whole state
+    (what ``Philox(key=..., counter=...)`` would hold), a quarter of the cost of a new one."""
+
+    def __init__(self) -> None:
+        self.generator = np.random.Generator(np.random.Philox(0))
+
+
+_PHILOX = _Philox()
+
+
 def draws(seed: int, index: int, n: int = 2) -> np.ndarray:
     """The ``n`` standard normal draws of step ``index``: numpy's Philox keyed by ``seed``
     with the counter's second 64-bit word set to ``index``, so every step owns 2**64 blocks and
-    no two steps overlap; the same ``(seed, index)`` always gives the same draws."""
-    generator = np.random.Generator(np.random.Philox(key=seed, counter=index << 64))
+    no two steps overlap; the same ``(seed, index)`` always gives the same draws, those of
+    ``Generator(Philox(key=seed, counter=index << 64))``."""
+    if not 0 <= seed < 2**128 or not 0 <= index < 2**192:
+        raise InvalidArgument(f"draws take a seed in [0, 2**128) and a step index in [0, 2**192), "
+                              f"got {seed}, {index}")
+    counter = index << 64
+    generator = _PHILOX.generator
+    generator.bit_generator.state = {
+        "bit_generator": "Philox",
+        "state": {"counter": np.array([counter >> (64 * k) & _WORD for k in range(4)], dtype=np.uint64),
+                  "key": np.array([seed & _WORD, seed >> 64], dtype=np.uint64)},
+        "buffer": np.zeros(4, dtype=np.uint64), "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
+    }
     return generator.standard_normal(n)
 
 
@@ -197,7 +223,7 @@ def advance(params: FlowParams, record: FlowState, now: int, z: np.ndarray) -> F
     y = ou_step(math.log(record.liquidity), math.log(record.mean_liquidity), params.liquidity_sd,
                 params.liquidity_half_life, dt, float(z[1]))
     u = min(max(int(expit(x) * RAY), 1), RAY - 1)
-    return attrs.evolve(record, utilisation=u, liquidity=int(math.exp(y)), updated_at=now)
+    return FlowState(u, int(math.exp(y)), record.mean_liquidity, now, record.minted)
 
 
 def _pay_in(world: World, account: str, asset: Token, amount: int) -> int:
@@ -364,7 +390,8 @@ class BackgroundFlows(Funded):
         record = advance(self.params, record, state.now, draws(self.seed, step.index))
         debt_target = record.liquidity * record.utilisation // RAY
         flows = move_to(world, weth, debt_target, record.liquidity, self.params.floor_wad)
-        record = attrs.evolve(record, minted=record.minted + flows.minted)
+        record = FlowState(record.utilisation, record.liquidity, record.mean_liquidity, record.updated_at,
+                           record.minted + flows.minted)
         state.store(world.market.address, self.key(world), record)
         unit = 10**weth.decimals
         out = {

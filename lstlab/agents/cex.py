@@ -30,6 +30,8 @@ It keeps no books of its own: its balances and its messages in flight are the wo
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from bridge import DEPOSIT, PENDING, TOKENS
@@ -46,6 +48,12 @@ TAKER_FEE_BPS = 3
 less the 25% discount when paid in BNB; "Binance VIP Program Upgrade", 2022-05-31,
 https://www.binance.com/en/support/announcement/40669f3da342426c87b083b659673316): what a
 professional arbitrageur paid through the 2022 depeg."""
+
+
+@functools.lru_cache(maxsize=64)
+def _units(token: Token, whole: int) -> int:
+    """``token.units(whole)``, computed once per (token, amount): a world's parameters are fixed."""
+    return token.units(whole)
 
 
 class CexCannotDeliver(CompositionError, Revert):
@@ -186,7 +194,7 @@ class Cex:
     def l2_target(self, world: World) -> int:
         """The L2 wstETH (wei) the exchange keeps: ``BridgeParams.cex_l2_wsteth`` stETH at the
         protocol rate now (floor)."""
-        steth = world.weth.units(world.params.bridge.cex_l2_wsteth)
+        steth = _units(world.weth, world.params.bridge.cex_l2_wsteth)
         return world.issuer.get_shares_by_pooled(steth)
 
     def top_up(self, world: World) -> bool:

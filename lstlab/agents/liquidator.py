@@ -3,7 +3,8 @@ flash loans, selling the seized collateral by best execution, only when it pays 
 
 A sweep visits the markets (``markets``; default every market of ``World.markets()``). In each
 it scans with :func:`lending.liquidatable` (float candidates, each confirmed with the exact
-health factor) and tries each candidate once per pass; passes repeat while one liquidated
+health factor; through :func:`lstlab.world.book.candidates`, so the bad-debt book read next
+reuses the scan) and tries each candidate once per pass; passes repeat while one liquidated
 something (a position left below 1 after a close-factor liquidation is taken again), at most
 ``max_passes`` times. A market without debt is not scanned.
 
@@ -42,7 +43,7 @@ import attrs
 import lending
 from chain import WAD, InvalidArgument, LstlabError, Token, check_amount
 from chain.fixedpoint import percent_mul
-from lending import Seizure, collateral_to_seize, liquidatable
+from lending import Seizure, collateral_to_seize
 from lending.logic.liquidation import max_liquidatable_debt
 from lstlab.agents import execution
 from lstlab.agents.base import Funded, Step
@@ -292,9 +293,9 @@ class Liquidator(Funded):
         return [(a, every[a]) for a in self.markets]
 
     def _candidates(self, market: lending.Market) -> list[str]:
-        if not any(market.reserve_state(t).scaled_debt for t in market.reserves()):
-            return []
-        return [u for u in liquidatable(market, self.margin) if u != self.name]
+        """The market's liquidatable users but this agent (:func:`lstlab.world.book.candidates`:
+        the scan is shared with whoever reads the same state next, such as the bad-debt book)."""
+        return [u for u in book.candidates(market, self.margin) if u != self.name]
 
     def act(self, world: World, step: Step) -> dict[str, float]:
         """Sweep once; returns :meth:`metrics`."""

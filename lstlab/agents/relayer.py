@@ -91,7 +91,9 @@ class Relayer(Funded):
 
     def deliver(self, world: World) -> dict[str, int]:
         """Step 1 of the module docstring: ``{"delivered": n, reason: n, ...}`` counts."""
-        bridge = self.bridge(world)
+        return self._deliver(self.bridge(world))
+
+    def _deliver(self, bridge: L1TokenBridge) -> dict[str, int]:
         counts = dict.fromkeys(("delivered", *REASONS), 0)
         for message_id in bridge.pending():
             if bridge.message(message_id).direction != DEPOSIT:
@@ -113,31 +115,37 @@ class Relayer(Funded):
     def push(self, world: World) -> int:
         """Step 2: push when due; returns 1 if it pushed, 0 if not due, -1 if the bridge
         refused (nothing written)."""
-        bridge, now = self.bridge(world), world.state.now
-        last = self.last_push(world)
+        return self._push(world, self.bridge(world))
+
+    def _push(self, world: World, bridge: L1TokenBridge) -> int:
+        state = world.state
+        now, key = state.now, ("relayer", self.feed)
+        last = state.load(bridge.address, key, None)
         if last is not None and now - last.time < self.cadence:
             return 0
         try:
             message_id = bridge.push_rate(self.feed)
         except LstlabError:
             return -1
-        world.state.store(bridge.address, ("relayer", self.feed), LastPush(now, message_id))
+        state.store(bridge.address, key, LastPush(now, message_id))
         return 1
 
     def act(self, world: World, step: Step) -> dict[str, float]:
         """Deliver, then push (module docstring)."""
-        counts = self.deliver(world)
-        pushed = self.push(world)
+        relayed = self.relayed(world)
+        bridge: L1TokenBridge = world.state.contract(relayed.bridge)  # type: ignore[assignment]
+        counts = self._deliver(bridge)
+        pushed = self._push(world, bridge)
         if pushed < 0:
             counts["revert"] += 1
-        relayed = self.relayed(world).latest()
-        source = world.state.contract(self.relayed(world).source).latest()  # type: ignore[attr-defined]
-        l1 = source.rescaled(relayed.decimals)
+        reading = relayed.latest()
+        source = world.state.contract(relayed.source).latest()  # type: ignore[attr-defined]
+        l1 = source.rescaled(reading.decimals)
         out = {
             f"{self.name}_pushes": float(max(pushed, 0)),
             f"{self.name}_delivered": float(counts["delivered"]),
-            f"{self.name}_l2_rate_lag_s": float(world.state.now - relayed.updated_at),
-            f"{self.name}_l2_rate_gap_bps": (l1 - relayed.answer) * 10_000 / l1 if l1 else 0.0,
+            f"{self.name}_l2_rate_lag_s": float(world.state.now - reading.updated_at),
+            f"{self.name}_l2_rate_gap_bps": (l1 - reading.answer) * 10_000 / l1 if l1 else 0.0,
         }
         for reason in REASONS:
             out[f"{self.name}_blocked_{reason}"] = float(counts[reason])

@@ -16,7 +16,7 @@ from amm.stableswap import FEE_DENOMINATOR
 from amm.stableswap_price import PoolQuote
 from chain import WAD, LstlabError
 from lstlab.world.build import World
-from lstlab.world.venues import BASE_I, PROBE, QUOTE_I, PoolInfo
+from lstlab.world.venues import BASE_I, PoolInfo, stableswap_mid
 
 STEP = 10**15
 """Resolution of the StableSwap sizing: 0.001 token (wei)."""
@@ -56,13 +56,7 @@ class Quotes:
 
     def mid(self) -> int:
         """:func:`lstlab.world.venues.mid_price` of the pool in the state read (wad)."""
-        try:
-            bid = self.pool.get_dy(BASE_I, QUOTE_I, PROBE) * WAD // PROBE
-            got = self.pool.get_dy(QUOTE_I, BASE_I, PROBE)
-        except LstlabError:
-            return 0
-        ask = PROBE * WAD // got if got else bid
-        return isqrt(bid * ask)
+        return stableswap_mid(self.pool)
 
     def side(self, i: int, j: int, price_wad: int, cap: int) -> tuple[int, int, bool]:
         """``(input, output, capped)``: :func:`curve_size` of the side, its exact output and

@@ -32,6 +32,8 @@ reason; the system's bad debt in ETH and USD (:func:`lstlab.world.book.bad_debt_
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import pandas as pd
 
@@ -42,6 +44,7 @@ from lstlab.agents.liquidator import REASONS, Liquidator, Sweep
 from lstlab.audit.sale import Rule, Sale, SaleCascade, sale_cascade
 from lstlab.audit.shocks import REFERENCE_POOL, SHOCK_NODES, Shock, align, feed_from_pool, follow, move
 from lstlab.errors import StrategyError
+from lstlab.records.rounds import RoundRecorder
 from lstlab.world.book import bad_debt_book
 from lstlab.world.build import World
 from lstlab.world.venues import PoolInfo, mid_price
@@ -186,11 +189,17 @@ class Cascade:
                             "price_after_arb": rec[f"{p}_price_arb_{unit}"], "price_unit": unit})
         return pd.DataFrame(out)
 
+    def _repr_html_(self) -> str:
+        """The cascade as tables in a notebook (:func:`lstlab.report.notebook.cascade_html`)."""
+        from lstlab.report.notebook import cascade_html
+
+        return cascade_html(self)
+
 
 def cascade(world: World, shock: Shock | None = None, size: float | None = None, *, sale: Sale | None = None,
             rule: Rule = "profitable", venue: str = "curve", oracle: str | None = None,
             liquidator: Liquidator | None = None, arbitrageur: Arbitrageur | None = None,
-            max_rounds: int = 20) -> Cascade | SaleCascade:
+            max_rounds: int = 20, records: str | Path | None = None) -> Cascade | SaleCascade:
     """Shock a fork of ``world`` and run rounds to a fixed point (module docstring), or, with
     ``sale``, the cascade of that sale (:func:`lstlab.audit.sale.sale_cascade`, with ``rule``,
     ``venue`` and ``oracle``; a :class:`SaleCascade`). ``liquidator`` defaults to
@@ -199,12 +208,13 @@ def cascade(world: World, shock: Shock | None = None, size: float | None = None,
     few rounds settle every world tried). Raises StrategyError for an unknown shock, a size
     outside (0, 1), a shock together with a sale, or a shock with a rule other than
     ``profitable`` (a shock cascade runs the profit-seeking liquidator); writes nothing to
-    ``world``."""
+    ``world``. With ``records``, the cascade's events and the holdings after each round are
+    kept there, round k as step k (:mod:`lstlab.records.rounds`)."""
     if sale is not None:
         if shock is not None or size is not None:
             raise StrategyError("give a shock and its size, or a sale, not both")
         return sale_cascade(world, sale, rule=rule, venue=venue, oracle=oracle, max_rounds=max_rounds,
-                            liquidator=liquidator)
+                            liquidator=liquidator, records=records)
     if shock is None or size is None:
         raise StrategyError("give a shock and its size (e.g. 'steth-depeg', 0.05), or sale=Sale(pool, wei)")
     if rule != "profitable":
@@ -215,12 +225,15 @@ def cascade(world: World, shock: Shock | None = None, size: float | None = None,
     liquidator = liquidator or Liquidator()
     arb = arbitrageur or Arbitrageur()
     fork = world.fork()
+    recorder = RoundRecorder(records)
+    recorder.begin(fork)
     pools = fork.pools()
     markets = tuple(fork.markets())
     move(fork, shock, size)
     shocked = _mids(fork)
     done = follow(fork, shock, arb)
-    records = [_close(fork, 0, Sweep(), shocked, done)]
+    rounds = [_close(fork, 0, Sweep(), shocked, done)]
+    recorder.round(fork, 0)
     exposed = chain.exposed_to(fork.state, SHOCK_NODES[shock])  # before liquidations close positions
     liquidated: list[str] = []
     for k in range(1, max_rounds + 1):
@@ -231,11 +244,13 @@ def cascade(world: World, shock: Shock | None = None, size: float | None = None,
         mids = _mids(fork)
         done = align(fork, arb)
         feed_from_pool(fork)
-        records.append(_close(fork, k, sweep, mids, done))
-    table = pd.DataFrame([row(r, markets, pools) for r in records])
+        rounds.append(_close(fork, k, sweep, mids, done))
+        recorder.round(fork, k)
+    recorder.close()
+    table = pd.DataFrame([row(r, markets, pools) for r in rounds])
     paths = {user: exposed[user] for user in liquidated if user in exposed}
     keys = tuple(p.key for p in pools)
-    return Cascade(tuple(records), table, fork, markets, keys, tuple(liquidated), paths)
+    return Cascade(tuple(rounds), table, fork, markets, keys, tuple(liquidated), paths)
 
 
 __all__ = ["LST", "MARKET_FIGURES", "Cascade", "Round", "cascade", "row", "sold"]

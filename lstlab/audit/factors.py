@@ -170,9 +170,22 @@ def sell_until(world: World, pool, i: int, j: int, held: int, low_enough: Callab
 
 
 __all__ = [
+    "BACKED_L2_FEED",
+    "BACKING_FEED",
     "DEPEG_STEP",
+    "FACTORS",
+    "L2_FACTORS",
+    "SHOCKER",
+    "BackingFeed",
+    "Factor",
+    "Setter",
+    "backing_wad",
+    "borrowers",
+    "install_backing_oracle",
+    "market_of",
     "sell_until",
-    "BACKED_L2_FEED", "BACKING_FEED", "FACTORS", "L2_FACTORS", "SHOCKER", "BackingFeed", "Factor",
-    "Setter", "backing_wad", "borrowers", "install_backing_oracle", "market_of", "set_backing",
-    "set_eth_usd", "set_rate", "setters",
+    "set_backing",
+    "set_eth_usd",
+    "set_rate",
+    "setters",
 ]

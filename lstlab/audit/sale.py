@@ -31,6 +31,7 @@ market's prices), ``collateral_seized_wsteth`` (LST seized, in wstETH), ``collat
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import attrs
@@ -42,6 +43,7 @@ from lstlab.agents import execution
 from lstlab.agents.arbitrageur import protocol_rate
 from lstlab.agents.liquidator import Liquidator, cover_amount
 from lstlab.audit.seizable import LST_SYMBOLS, seize_one
+from lstlab.records.rounds import RoundRecorder
 from lstlab.world import book
 from lstlab.world.build import World
 from lstlab.world.venues import PoolInfo, mid_price
@@ -93,6 +95,12 @@ class SaleCascade:
     liquidated: tuple[str, ...]
     taken: tuple[tuple[Taken, ...], ...]
     funded: tuple[tuple[Token, int], ...]
+
+    def _repr_html_(self) -> str:
+        """The cascade as tables in a notebook (:func:`lstlab.report.notebook.sale_html`)."""
+        from lstlab.report.notebook import sale_html
+
+        return sale_html(self)
 
 
 def venue_of(world: World, key: str) -> PoolInfo:
@@ -209,16 +217,20 @@ def _row(world: World, k: int, before: int, taken: list[Taken], eligible: int, r
 
 
 def sale_cascade(world: World, sale: Sale, *, rule: Rule = "profitable", venue: str = "curve",
-                 oracle: str | None = None, max_rounds: int = 20, liquidator: Liquidator | None = None) -> SaleCascade:
+                 oracle: str | None = None, max_rounds: int = 20, liquidator: Liquidator | None = None,
+                 records: str | Path | None = None) -> SaleCascade:
     """Run the cascade of ``sale`` on a fork of ``world`` (module docstring); ``oracle``
     installs a named oracle first (``World.set_oracle``); ``venue``: the pool the seized LST
     is sold into and whose mid the stETH/ETH feed follows (default the Ethereum StableSwap pool,
     the deepest); ``liquidator`` (profitable rule) defaults to ``Liquidator()``; ``max_rounds``
     20 only bounds a cascade that does not settle. Writes nothing to ``world``; raises
-    InvalidArgument for an unknown rule, venue or pool."""
+    InvalidArgument for an unknown rule, venue or pool. With ``records``, the events and the
+    holdings after each round are kept there (:mod:`lstlab.records.rounds`)."""
     if rule not in RULES:
         raise InvalidArgument(f"unknown rule {rule!r}: use one of {', '.join(RULES)}")
     fork = world.fork()
+    recorder = RoundRecorder(records)
+    recorder.begin(fork)
     pool = venue_of(fork, venue)
     if oracle is not None:
         fork.set_oracle(oracle)
@@ -233,6 +245,7 @@ def sale_cascade(world: World, sale: Sale, *, rule: Rule = "profitable", venue: 
     funded: dict[Token, int] = {}
     rows[0]["price_after_steth_eth"] = venue_price(fork, pool) / WAD
     rows[0]["bad_debt_eth"] = book.bad_debt_book(fork).eth / WAD
+    recorder.round(fork, 0)
     liquidator = liquidator or Liquidator()
     liquidated: list[str] = []
     for k in range(1, max_rounds + 1):
@@ -251,6 +264,8 @@ def sale_cascade(world: World, sale: Sale, *, rule: Rule = "profitable", venue: 
         rows.append(row)
         rounds.append(tuple(taken))
         liquidated.extend(t.user for t in taken if t.user not in liquidated)
+        recorder.round(fork, k)
+    recorder.close()
     return SaleCascade(pd.DataFrame(rows), fork, tuple(liquidated), tuple(rounds), tuple(funded.items()))
 
 

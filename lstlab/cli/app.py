@@ -16,11 +16,14 @@ from chain import LstlabError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(package_name="lstlab", prog_name="lstlab", message="%(prog)s %(version)s",
+                      help="Print the installed lstlab's version and exit.")
 @click.pass_context
 def main_group(ctx: click.Context) -> None:
     """lstlab: exact simulation of DeFi around liquid staking tokens.
 
-    Run a command with --help for its options; most take --json.
+    Run a command with --help for its options; most take --json. Commands that write
+    files write by default under lstlab-out/<command>/ (git ignores it), or into --out.
     """
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -69,9 +72,17 @@ def run() -> None:
     sys.exit(main())
 
 
-from lstlab.cli import backtest, graph, loop, probe, scenario  # noqa: E402,F401  (register the commands)
-from lstlab.cli import calibrate  # noqa: E402,F401  (register the command)
-from lstlab.cli import compare  # noqa: E402,F401  (register the command)
-from lstlab.cli import query  # noqa: E402,F401  (register the command)
+from lstlab.cli import (  # noqa: F401  (register the commands)
+    account,
+    backtest,
+    calibrate,
+    compare,
+    graph,
+    loop,
+    probe,
+    query,
+    reference,
+    scenario,
+)
 
 __all__ = ["main", "main_group", "run"]

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import click
 
 from lstlab.cli.app import main_group
-from lstlab.cli.output import ORACLES, emit_summary, json_safe, loop_target, progress_bar
-from lstlab.cli.params import DATE, DAYS, DEPEG, EQUITY, HEALTH, LEVERAGE, SEED, VOLATILITY, out_dir
+from lstlab.cli.output import ORACLES, emit_summary, json_safe, loop_target, progress_bar, wrote
+from lstlab.cli.params import (
+    DATE,
+    DAYS,
+    DEPEG,
+    EQUITY,
+    HEALTH,
+    LEVERAGE,
+    SEED,
+    VOLATILITY,
+    out_help,
+    target_dir,
+)
 from lstlab.market.data import DATASETS, DEFAULT_NAME
 
 OUTLIERS_SHOWN = 3
@@ -64,15 +76,16 @@ def _quality_lines(lines: list[str]) -> list[str]:
 @click.option("--depeg", type=DEPEG, default=0.0, show_default=True,
               help="Synthetic depeg depth mid-path, a fraction of par (0.1 = 10%).")
 @click.option("--no-agents", is_flag=True, help="Run without agents (relayer, background flows, arbitrageur, liquidator).")
-@click.option("--out", type=click.Path(file_okay=False), default="lstlab-out", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--out", type=click.Path(file_okay=False), default=None, help=out_help("backtest"))
+@click.option("--records", type=click.Path(file_okay=False), default=None,
+              help="Keep every event of the run in this folder (read it with lstlab query or lstlab account).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def backtest(data, dataset, start, end, leverage, health, equity, oracle, band, synthetic, seed, days, volatility,
-             depeg, no_agents, out, as_json) -> None:
+             depeg, no_agents, out, records, as_json) -> None:
     """Backtest a leveraged loop over a price table; write metrics, plots and a report."""
     from lstlab import strategies
+    from lstlab.report.backtest import backtest_page, rate_strategy
     from lstlab.report.figures import plot
-    from lstlab.report.html import write_html
-    from lstlab.report.summary import grouped
     from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
 
     table = _load_table(data, dataset, start, end, synthetic, seed, days, volatility, depeg)
@@ -86,21 +99,26 @@ def backtest(data, dataset, start, end, leverage, health, equity, oracle, band, 
         if not all(math.isfinite(x) for x in (low, mid, high)):
             raise click.UsageError(f"--band {band!r} must be three finite health factors low:target:high")
         rebalance = strategies.Band(low, high, mid)
-    directory = out_dir(out)
+    directory = target_dir(out, "backtest")
     config = LoopConfig(leverage=target["leverage"], health=target["health"], equity_eth=equity, band=rebalance)
-    test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None, seed=seed)
+    test = Backtest(table, config, oracle=oracle, agents=[] if no_agents else None, seed=seed, records=records)
     limits = leverage_limits(test.world, table)
     bar, update = progress_bar(len(table.frame), "backtest")
     with bar:
         result = test.run(update)
     result.metrics.to_csv(directory / "metrics.csv")
-    images = plot(result.metrics, directory)
+    strategy = rate_strategy(result.world)
+    images = plot(result.metrics, directory, strategy=strategy)
     summary = {**result.summary, **limits, "oracle": oracle, "data": table.source}
-    page = write_html(directory / "report.html", "lstlab backtest", grouped(summary), images,
-                      table.quality.lines())
+    page = backtest_page(directory / "report.html", result.metrics, summary, notes=table.quality.lines(),
+                         strategy=strategy)
     (directory / "summary.json").write_text(json.dumps(json_safe(summary), indent=2))
     summary["written"] = str(page)
     if not as_json:
+        from lstlab.report.tables import wrap_note
+
         for line in _quality_lines(table.quality.lines()[1:]):
-            click.echo(f"data: {line}", err=True)
+            for part in wrap_note(f"data: {line}"):
+                click.echo(part, err=True)
     emit_summary(summary, as_json, "backtest")
+    wrote(directory, [page.name, "metrics.csv", "summary.json", *(Path(i).name for i in images)])

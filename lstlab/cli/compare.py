@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import math
 
 import click
 
 from lstlab.cli.app import main_group
+from lstlab.cli.output import wrote
+from lstlab.cli.params import out_help, target_dir
 from lstlab.report.compare import SIZE
 
 
@@ -32,15 +34,30 @@ def _world(names: tuple[str, ...]):
     return default_world(params)
 
 
+LABELS = {
+    "network": "network", "exit_venue": "deepest venue", "apr_gross": "APR gross", "fee": "fee (of rewards)",
+    "apr_net": "APR net of fee", "exit_days": "exit time", "exit_cost": "exit cost", "largest_operator":
+    "largest operator", "herfindahl": "herfindahl (0-1)", "nakamoto": "nakamoto", "network_share": "network share",
+    "restaked": "restaked", "peg_worst_discount": "worst discount", "peg_days_below_99": "days below 0.99",
+}
+"""Each figure's row label (``--json`` keeps the figure names of lstlab.report.compare)."""
+
+
 def _text(value: float, name: str) -> str:
-    if value != value:
+    """A figure as people read it, its unit with it; a NaN figure is ``unknown`` (its source
+    in the second table says why)."""
+    if math.isnan(value):
         return "unknown"
-    if name in ("nakamoto", "peg_days_below_99"):
+    if name == "nakamoto":
         return f"{value:.0f}"
+    if name == "peg_days_below_99":
+        return f"{value:,.0f} days"
     if name == "exit_days":
-        return f"{value:.2f}"
+        return f"{value:.2f} days"
     if name == "exit_cost":
         return f"{value * 1e4:.1f} bps"
+    if name == "herfindahl":
+        return f"{value:.4f}"
     return f"{value * 100:.2f}%"
 
 
@@ -49,7 +66,7 @@ def _text(value: float, name: str) -> str:
               help="Comma-separated provider names (default: every provider preset).")
 @click.option("--size", type=click.IntRange(min=1), default=SIZE, show_default=True,
               help="Exit sale in whole native units (ETH, SOL, ATOM) worth of the token.")
-@click.option("--out", type=click.Path(file_okay=False), default="lstlab-out", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default=None, help=out_help("compare"))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each figure as {value, source}.")
 def compare(providers, size, out, as_json) -> None:
     """One row per liquid staking provider of a world with every provider deployed: APR gross
@@ -71,27 +88,23 @@ def compare(providers, size, out, as_json) -> None:
             raise click.BadParameter(f"unknown provider {', '.join(unknown) or repr(providers)}: choose from "
                                      f"{', '.join(known) or 'the default world'}", param_hint="'--providers'")
     frame = compare_providers(_world(names), size=size)
-    figure = plot_compare(frame, Path(out) / "compare.png", size=size)
+    directory = target_dir(out, "compare")
+    figure = plot_compare(frame, directory / "compare.png", size=size)
     if as_json:
         click.echo(json.dumps(json_safe({"size": size, "providers": records(frame), "plot": str(figure)}), indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from lstlab.report.tables import Column, render
 
-    console = Console()
-    table = Table(title=f"providers (exit_cost: sale worth {size:,} native units)", title_justify="left")
-    for column in ("figure", *frame["provider"]):
-        table.add_column(column, overflow="fold")
-    for name in ("network", "exit_venue"):
-        table.add_row(name, *[str(v) or "-" for v in frame[name]])
-    for name in FIGURES:
-        table.add_row(name, *[_text(v, name) for v in frame[name]])
-    console.print(table)
-    sources = Table(title="sources", title_justify="left")
-    for column in ("provider", "figure", "source"):
-        sources.add_column(column, overflow="fold")
+    rows = [[LABELS[name], *[str(v) or "-" for v in frame[name]]] for name in ("network", "exit_venue")]
+    rows += [[LABELS[name], *[_text(v, name) for v in frame[name]]] for name in FIGURES]
+    columns = [Column("figure"), *(Column(p) for p in frame["provider"])]
+    click.echo(render(columns, rows, title=f"liquid staking providers side by side (exit cost: selling {size:,} "
+                      "native units' worth; unknown: see its source below)"))
+    click.echo()
+    sources = []
     for row in frame.to_dict("records"):
-        for name in FIGURES:
-            sources.add_row(row["provider"], name, row[f"{name}_source"])
-    console.print(sources)
-    click.echo(f"wrote {figure}", err=True)
+        for k, name in enumerate(FIGURES):
+            sources.append([row["provider"] if k == 0 else "", LABELS[name], row[f"{name}_source"]])
+    click.echo(render([Column("provider", wrap=False), Column("figure", wrap=False), Column("source")], sources,
+                      title="where each figure comes from"))
+    wrote(directory, [figure.name])

@@ -10,6 +10,7 @@ import click
 from lstlab.cli.app import main_group
 from lstlab.cli.params import out_file
 
+
 @main_group.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "graphml"]), default="json", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")

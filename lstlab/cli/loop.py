@@ -9,6 +9,7 @@ from lstlab.cli.app import main_group
 from lstlab.cli.output import ORACLES, emit, loop_target
 from lstlab.cli.params import APR, EQUITY, HEALTH, LEVERAGE
 
+
 @main_group.command()
 @click.option("--leverage", type=LEVERAGE, help="Target leverage (collateral / equity). Default 5.")
 @click.option("--health", type=HEALTH, help="Target health factor instead of a leverage.")
@@ -73,13 +74,19 @@ def loop(leverage, health, equity, oracle, staking_apr, as_json) -> None:
     if as_json:
         emit({**info, "figures": {k: {"closed_form": a, "simulated": b} for k, (a, b) in rows.items()}}, True)
         return
-    from rich.console import Console
-    from rich.table import Table
+    from lstlab.report.tables import Column, number, numeric, render
 
-    table = Table(title=f"{lev:g}x wstETH/WETH loop, {equity:g} ETH equity, {oracle} oracle")
-    for column in ("figure", "closed form", "simulated"):
-        table.add_column(column)
-    for name, (a, b) in rows.items():
-        table.add_row(name, f"{a:.6g}", "" if b is None else f"{b:.6g}")
-    Console().print(table)
-    emit(info, False, "inputs")
+    units = {"leverage": "x", "health factor": "hf", "liquidation ratio (of today's wstETH/WETH price)": "stETH/ETH",
+             "net APY on equity": "%", "maximum leverage (1/(1-LTV))": "x"}
+    table = [(name, number(a, units[name]), "closed form only" if b is None else number(b, units[name]))
+             for name, (a, b) in rows.items()]
+    title = (f"{lev:g}x wstETH/WETH loop, {equity:g} ETH equity, {oracle} oracle: the closed form beside the loop "
+             "opened by a flash loan and simulated for a year of daily oracle reports")
+    click.echo(render([Column("figure"), numeric("closed form"), numeric("simulated")], table, title=title))
+    click.echo()
+    inputs = [("equity", number(equity, "ETH", with_unit=True)), ("oracle", oracle),
+              ("staking APR", number(apr, "%")), ("WETH borrow APR at the open", number(borrow_apr, "%")),
+              ("eMode LTV", number(ltv, "%")), ("eMode liquidation threshold", number(lt, "%")),
+              ("collateral", number(info["collateral_wsteth"], "wstETH", with_unit=True)),
+              ("debt", number(info["debt_weth"], "WETH", with_unit=True))]
+    click.echo(render([Column("input", wrap=False), Column("value")], inputs, title="inputs"))

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -29,42 +30,57 @@ def json_safe(value: Any) -> Any:
 
 
 def emit(data: dict[str, Any], as_json: bool, title: str = "") -> None:
-    """Print ``data`` as JSON or as a two-column table."""
+    """Print ``data`` as JSON, or as two columns, each value with its unit (by its name,
+    :func:`lstlab.report.tables.unit_of`)."""
     if as_json:
         click.echo(json.dumps(json_safe(data), indent=2, sort_keys=False))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from lstlab.report.tables import key_values
 
-    table = Table(title=title or None, show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in data.items():
-        if isinstance(value, float):
-            value = f"{value:.6g}"
-        table.add_row(str(key), str(value))
-    Console().print(table)
+    click.echo(key_values(data, title=title or None))
+
+
+LONG_VALUE = 32
+"""A summary value longer than this (a path, a list of days) is printed under its table."""
+
+
+def summary_text(summary: dict[str, Any], title: str) -> str:
+    """A run summary as tables grouped by whose figure it is (your position, the system, data
+    and venues, agents): each figure's key, its value with its unit, what it measures."""
+    from lstlab.report.summary import describe
+    from lstlab.report.tables import Column, render, summary_value
+
+    groups: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
+    for key, value in summary.items():
+        figure = describe(key)
+        rows, notes = groups.setdefault(figure.group, ([], []))
+        text = summary_value(key, value)
+        if len(text) > LONG_VALUE:
+            notes.append(f"{key} ({figure.text}): {text}")
+        else:
+            rows.append((key, text, figure.text))
+    columns = [Column("figure", wrap=False), Column("value"), Column("what it measures")]
+    return "\n\n".join(render(columns, rows, title=f"{title}: {group}", notes=notes)
+                        for group, (rows, notes) in groups.items())
 
 
 def emit_summary(summary: dict[str, Any], as_json: bool, title: str) -> None:
-    """Print a run summary as JSON, or as tables grouped by whose figure it is (your
-    position, the system, data and venues, agents), each value with what it measures."""
+    """Print a run summary as JSON, or as :func:`summary_text` (without ``written``: the
+    command says on stderr what it wrote, and where)."""
     if as_json:
         click.echo(json.dumps(json_safe(summary), indent=2, sort_keys=False))
         return
-    from rich.console import Console
-    from rich.table import Table
+    click.echo(summary_text({k: v for k, v in summary.items() if k != "written"}, title))
 
-    from lstlab.report.summary import grouped
 
-    console = Console()
-    for group, rows in grouped(summary).items():
-        table = Table(title=f"{title}: {group}", title_justify="left")
-        for column in ("figure", "value", "what it measures"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+def wrote(directory: Path, names: list[str]) -> None:
+    """Say on stderr which files were written, and where: ``wrote lstlab-out/backtest/:
+    report.html, metrics.csv and 4 more``."""
+    from lstlab.report.summary import listed
+    from lstlab.report.tables import wrap_note
+
+    for line in wrap_note(f"wrote {directory}/: {listed(names, 4)}"):
+        click.echo(line, err=True)
 
 
 def progress_bar(total: int, label: str) -> tuple[contextlib.AbstractContextManager, Callable[[int, int], None] | None]:
@@ -96,4 +112,4 @@ def loop_target(leverage: float | None, health: float | None) -> dict[str, float
     return {"leverage": leverage, "health": health}
 
 
-__all__ = ["ORACLES", "emit", "emit_summary", "json_safe", "loop_target", "progress_bar"]
+__all__ = ["ORACLES", "emit", "emit_summary", "json_safe", "loop_target", "progress_bar", "summary_text", "wrote"]

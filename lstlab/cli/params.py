@@ -133,6 +133,46 @@ def out_dir(path: str) -> Path:
     return directory
 
 
+OUTPUT_ROOT = Path("lstlab-out")
+"""Where a command writes when given no ``--out``: ``lstlab-out/<command>/`` in the working
+directory. The folder holds a ``.gitignore`` ignoring all of it, so that a default run leaves
+any git repository it runs in unchanged (the project's own .gitignore lists it too)."""
+IGNORE_ALL = "# lstlab's default output folder: git ignores everything in it\n*\n"
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one folder name: letters, digits, ``.``, ``_`` and ``-`` kept, others ``-``."""
+    kept = "".join(c if c.isalnum() or c in "._-" else "-" for c in name).strip(".-")
+    return kept or "unnamed"
+
+
+def default_path(command: str, name: str | None = None) -> Path:
+    """``lstlab-out/<command>[/<name>]`` (not created), with ``lstlab-out/`` and its
+    ``.gitignore`` created; a usage error naming the folder if it cannot be written."""
+    try:
+        OUTPUT_ROOT.mkdir(exist_ok=True)
+        ignore = OUTPUT_ROOT / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(IGNORE_ALL)
+    except FileExistsError:
+        raise _unwritable("into", OUTPUT_ROOT, "it is a file, not a directory") from None
+    except OSError as exc:
+        raise _unwritable("into", OUTPUT_ROOT, exc.strerror or type(exc).__name__) from None
+    path = OUTPUT_ROOT / command
+    return path / safe_name(name) if name is not None else path
+
+
+def target_dir(out: str | None, command: str, name: str | None = None) -> Path:
+    """The directory ``--out`` names, or the default :func:`default_path`; created and proved
+    writable (:func:`out_dir`)."""
+    return out_dir(out if out else str(default_path(command, name)))
+
+
+def out_help(command: str, name: str = "") -> str:
+    """The ``--out`` help of a command writing by default under :data:`OUTPUT_ROOT`."""
+    return f"{OUTPUT_ROOT}/{command}/{name} by default (ignored by git): the folder written into."
+
+
 def out_file(path: str) -> Path:
     """The file ``--out`` names, in an existing writable directory (not created: a typo in
     the directory should not make one); a usage error naming the path otherwise."""
@@ -162,10 +202,15 @@ __all__ = [
     "LEVERAGE",
     "LOOPS",
     "MAX_EQUITY_ETH",
+    "OUTPUT_ROOT",
     "SEED",
     "VOLATILITY",
     "Number",
+    "default_path",
     "leverage_range",
     "out_dir",
     "out_file",
+    "out_help",
+    "safe_name",
+    "target_dir",
 ]

@@ -11,6 +11,10 @@ from lstlab.cli.app import main_group
 from lstlab.cli.output import emit
 from lstlab.cli.params import LOOPS, SEED, leverage_range
 
+SHOCK_WORDS = {"steth-depeg": "a stETH/ETH depeg", "eth-price": "an ETH/USD fall", "slashing": "a slashing (protocol "
+               "rate loss)", "bridge-exploit": "a bridge exploit (backing loss)"}
+"""Each ``--shock`` in words, for the cascade's title."""
+
 
 @main_group.command()
 @click.option("--shock", type=click.Choice(["steth-depeg", "eth-price", "slashing", "bridge-exploit"]),
@@ -58,10 +62,14 @@ from lstlab.cli.params import LOOPS, SEED, leverage_range
 @click.option("--seizable", "seizable_pegs", type=str, default=None, metavar="PEG[,PEG...]",
               help="Print, per market, the collateral one round seizes at each stETH/ETH price, before any "
                    "sale (with --positions; --sell then optional).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--records", type=click.Path(file_okay=False), default=None,
+              help="Keep every event of the cascade, round by round, in this folder (lstlab query / account).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the probe's interactive page (thresholds, the cascade per round) here.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def probe(shock, size, oracle, oracle_options, oracle_grid, oracle_rounding, loops, leverage, seed, positions_file,
           presets, as_of, close_factors, sell, sale_pool, pool_balances, amp, fee_bps, admin_fee_bps, start_rate,
-          rule, max_rounds, seizable_pegs, as_json) -> None:
+          rule, max_rounds, seizable_pegs, records, html_path, as_json) -> None:
     """Which shock liquidates whom: each position's liquidation threshold per risk factor
     (bisection on forks beside the closed form), then the cascade of the shock round by round
     (the shock moves every venue through the arbitrageur; each round the liquidator sweeps
@@ -74,7 +82,7 @@ def probe(shock, size, oracle, oracle_options, oracle_grid, oracle_rounding, loo
         params = sale_world_params(presets, pool_balances, amp, fee_bps, start_rate, as_of=as_of,
                                    admin_fee_bps=admin_fee_bps)
         _probe_sale(positions_file, params, close_factors, sell, sale_pool, rule, oracle, options, max_rounds,
-                    seizable_pegs, as_json)
+                    seizable_pegs, as_json, records, html_path)
         return
     if options:
         raise click.UsageError("--oracle-option, --oracle-grid and --oracle-rounding apply to a sale probe "
@@ -89,7 +97,12 @@ def probe(shock, size, oracle, oracle_options, oracle_grid, oracle_rounding, loo
     world.set_oracle(oracle)
     accounts = loop_population(world, loops, seed, leverage=(low, high))
     table = audit.thresholds(world, accounts)
-    result = audit.cascade(world, shock, size)
+    result = audit.cascade(world, shock, size, records=records)
+    if html_path is not None:
+        from lstlab.report.probe import probe_page
+
+        probe_page(html_path, result, table, settings={"shock": shock, "size": size, "oracle": oracle,
+                                                        "loops": loops, "leverage": leverage, "seed": seed})
     if as_json:
         emit({"shock": shock, "size": size, "oracle": oracle,
               "thresholds": table.to_dict(orient="records"),
@@ -98,7 +111,11 @@ def probe(shock, size, oracle, oracle_options, oracle_grid, oracle_rounding, loo
               "pools": result.by_pool().to_dict(orient="records"),
               "liquidated": list(result.liquidated), "paths": result.paths}, True)
         return
-    _print(table, result, f"liquidation thresholds ({oracle} oracle)", f"cascade: {shock} of {size:g}")
+    from lstlab.cli.probe_view import cascade_text, thresholds_text
+
+    click.echo(thresholds_text(table, oracle))
+    click.echo()
+    click.echo(cascade_text(result, f"cascade of {SHOCK_WORDS[shock]} of {size:.2%} ({oracle} oracle)"))
 
 
 def exact(text: str, hint: str, *, decimals: int = 18) -> int:
@@ -213,7 +230,7 @@ def sale_world(params, close_factors=(), oracle=None, oracle_options=None):
 
 
 def _probe_sale(positions_file, params, close_factors, sell, sale_pool, rule, oracle, options, max_rounds,
-                seizable_pegs, as_json) -> None:
+                seizable_pegs, as_json, records=None, html_path=None) -> None:
     """Open the snapshot in the world of ``params``, print what one round seizes at each
     ``--seizable`` price (before any sale), then the cascade of the ``--sell`` sale."""
     import pandas as pd
@@ -222,6 +239,8 @@ def _probe_sale(positions_file, params, close_factors, sell, sale_pool, rule, or
 
     if sell is None and seizable_pegs is None:
         raise click.UsageError("--positions needs --sell (the stETH sold into the pool) or --seizable")
+    if html_path is not None and sell is None:
+        raise click.UsageError("--html draws the cascade of a sale: give --sell with --positions")
     wei = exact(sell, "--sell") if sell is not None else None
     pegs = [exact(p, "--seizable") for p in seizable_pegs.split(",")] if seizable_pegs is not None else []
     world = sale_world(params, close_factors, oracle, options)
@@ -230,7 +249,13 @@ def _probe_sale(positions_file, params, close_factors, sell, sale_pool, rule, or
     result = None
     if wei is not None:
         sale = audit.Sale.of_steth(world, sale_pool, wei)
-        result = audit.cascade(world, sale=sale, rule=rule, venue=sale_pool, max_rounds=max_rounds)
+        result = audit.cascade(world, sale=sale, rule=rule, venue=sale_pool, max_rounds=max_rounds, records=records)
+    if html_path is not None:
+        from lstlab.report.probe import probe_page
+
+        settings = {"positions": positions_file, "sell (stETH)": sell, "pool": sale_pool, "rule": rule,
+                    "oracle": oracle or "the markets' own"}
+        probe_page(html_path, result, None, settings=settings, seizable=seizable)
     if as_json:
         out: dict[str, Any] = {"positions": len(opened), "markets": list(world.markets()), "oracle": oracle,
                                "oracle_options": options}
@@ -241,70 +266,12 @@ def _probe_sale(positions_file, params, close_factors, sell, sale_pool, rule, or
                     "rounds": result.rounds.to_dict(orient="records"), "liquidated": list(result.liquidated)}
         emit(out, True)
         return
-    from rich.console import Console
+    from lstlab.cli.probe_view import sale_text, seizable_text
 
-    console = Console()
     if seizable is not None:
-        _table(console, f"collateral one round seizes at each stETH/ETH price, per market ({len(opened)} accounts)",
-               seizable)
+        click.echo(seizable_text(seizable, len(opened)))
     if result is not None:
-        _table(console, f"cascade of selling {sell} stETH into {sale_pool} ({rule}; {len(opened)} accounts)",
-               result.rounds)
-
-
-def _table(console, name, frame) -> None:
-    from rich.table import Table
-
-    view = Table(title=name)
-    for column in frame.columns:
-        view.add_column(str(column), overflow="fold")
-    for record in frame.itertuples(index=False):
-        view.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in record))
-    console.print(view)
-
-
-SYSTEM = ("round", "liquidations", "debt_repaid_eth", "collateral_seized_eth", "liquidator_profit_eth",
-          "reference_steth_eth", "feed_steth_eth", "arb_trades", "arb_volume_eth", "bad_debt_eth",
-          "bad_debt_usd")
-"""The cascade's system-wide columns, in the order shown."""
-
-
-ARB_REASONS = {"fee_band": "inside its fee band (no trade pays)", "inventory": "short of inventory",
-               "unprofitable_gas": "not worth the gas", "revert": "refused by the pool",
-               "no_quote": "no quote", "rounds": "still off after its trades"}
-"""The arbitrageur's blocked reasons (``lstlab.agents.arbitrageur``), in words."""
-
-
-def _arb_note(item: str) -> str:
-    """``{reason}_{pool}`` as a sentence: the arbitrageur left a pool more than 10 bps off."""
-    for reason, words in ARB_REASONS.items():
-        if item.startswith(f"{reason}_"):
-            return f"arbitrageur left {item.removeprefix(reason + '_')} over 10 bps off: {words}"
-    return f"arbitrageur blocked: {item}"
-
-
-def _print(thresholds, result, title: str, cascade_title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    pools = f"{cascade_title}: per pool (sold by the liquidator; mid after its sales and after the arbitrage)"
-    frames = ((title, thresholds), (f"{cascade_title}: system", result.rounds[list(SYSTEM)]),
-              (f"{cascade_title}: per market", result.by_market()), (pools, result.by_pool()))
-    for name, frame in frames:
-        view = Table(title=name)
-        for column in frame.columns:
-            view.add_column(str(column), overflow="fold")
-        for record in frame.itertuples(index=False):
-            view.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in record))
-        console.print(view)
-    for record in result.rounds.to_dict(orient="records"):
-        left = {k.removeprefix("liquidator_blocked_"): v for k, v in record.items()
-                if k.startswith("liquidator_blocked_") and v}
-        notes = [f"liquidator left {v} ({k})" for k, v in left.items()]
-        notes += [_arb_note(item) for item in record["arb_blocked"].split(",") if item]
-        if notes:
-            console.print(f"round {record['round']}: " + "; ".join(notes))
-    console.print(f"{len(result.liquidated)} positions liquidated")
-    for account in list(result.paths)[:5]:
-        console.print(f"  {account}: {' -> '.join(result.paths[account])}")
+        if seizable is not None:
+            click.echo()
+        click.echo(sale_text(result, f"cascade of selling {sell} stETH into {sale_pool} ({rule}; {len(opened)} "
+                             "accounts)"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lstlab.errors import DataError
 
@@ -76,7 +77,7 @@ def _read(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path), str(path)
         return pd.read_csv(path), str(path)
-    except Exception as exc:  # pandas raises many types for unreadable files
+    except (ValueError, OSError, pa.ArrowException) as exc:  # pandas' parser errors and pyarrow's are ValueErrors
         raise DataError(f"cannot read {str(path)!r} as CSV or Parquet: {str(exc).splitlines()[0]}") from None
 
 

@@ -2,6 +2,6 @@
 
 from lstlab.records.rows import SCHEMA, to_row
 from lstlab.records.store import EventRecorder
-from lstlab.records.views import VIEWS, open  # noqa: A004
+from lstlab.records.views import VIEWS, open
 
 __all__ = ["SCHEMA", "VIEWS", "EventRecorder", "open", "to_row"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lstlab.errors import DataError
-from lstlab.records.store import EVENTS_DIR
+from lstlab.records.store import EVENTS_DIR, HOLDINGS_DIR, STEPS_DIR
 
 WHERE = "step, time, network, tx, log_index, emitter"
 
@@ -31,7 +31,8 @@ VIEWS: dict[str, str] = {
         {_text('collateral')}, {_text('debt')}, {_num('debt_covered')}, {_num('collateral_seized')},
         {_num('protocol_fee')}, CAST(fields->>'receive_a_token' AS BOOLEAN) AS receive_a_token
         FROM events WHERE package = 'lending' AND event = 'LiquidationCall'""",
-    "swaps": f"""SELECT {WHERE}, event, emitter AS venue, fields->>'sender' AS trader, {_text('to', 'recipient')},
+    "swaps": f"""SELECT {WHERE}, event, emitter AS venue, COALESCE(fields->>'sender', fields->>'to') AS trader,
+        {_text('to', 'recipient')},
         {_num('amount0_in')}, {_num('amount1_in')}, {_num('amount0_out')}, {_num('amount1_out')},
         NULL::BIGINT AS i, NULL::HUGEINT AS sold, NULL::BIGINT AS j, NULL::HUGEINT AS bought
         FROM events WHERE package = 'amm' AND event = 'Swap'
@@ -49,9 +50,10 @@ VIEWS: dict[str, str] = {
 four amounts; StableSwap exchanges: coin ``i`` sold, coin ``j`` bought), Lido oracle reports."""
 
 
-def open(run_dir: str | Path):  # noqa: A001  (the package's reader, as ``lstlab.records.open``)
+def open(run_dir: str | Path):
     """An in-memory DuckDB connection with the views ``events`` (every row of
-    :data:`lstlab.records.rows.SCHEMA`) and :data:`VIEWS` over ``run_dir``'s records; raises
+    :data:`lstlab.records.rows.SCHEMA`), :data:`VIEWS`, and, when the run wrote them, ``steps``
+    and ``holdings`` (:mod:`lstlab.records.snapshot`) over ``run_dir``'s records; raises
     DataError when ``run_dir`` holds none."""
     import duckdb
 
@@ -62,6 +64,11 @@ def open(run_dir: str | Path):  # noqa: A001  (the package's reader, as ``lstlab
     con = duckdb.connect()
     pattern = str(parts / "part-*.parquet").replace("'", "''")
     con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{pattern}')")
+    for name in (STEPS_DIR, HOLDINGS_DIR):
+        folder = Path(run_dir) / name
+        if any(folder.glob("part-*.parquet")):
+            glob = str(folder / "part-*.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{glob}')")
     for name, sql in VIEWS.items():
         con.execute(f"CREATE VIEW {name} AS {sql}")
     return con

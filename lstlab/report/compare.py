@@ -36,10 +36,10 @@ import pandas as pd
 
 import lst
 import lst.presets
-from lst.client import require_issuer
 from amm.library import get_amount_out
 from chain import WAD, InvalidArgument, LstlabError, State, Token
 from chain.concentration import herfindahl, nakamoto, share_of
+from lst.client import require_issuer
 from lstlab.market.data import DATASETS, dataset_path
 
 DAY = 86_400
@@ -61,11 +61,11 @@ FIGURES = (
 NETWORK_SHARES: dict[str, tuple[float, str]] = {
     # Coin Metrics, State of the Network "Ethereum Staking Through the Lens of Lido" (Tanay Ved,
     # Oct 2023): 8.9M ETH staked via Lido of 27.9M ETH staked on the Beacon Chain.
-    "stETH": (8.9 / 27.9, "Coin Metrics, 'Ethereum Staking Through the Lens of Lido' (Oct 2023): "
-                          "8.9M of 27.9M staked ETH"),
+    "stETH": (8.9 / 27.9, ("Coin Metrics, 'Ethereum Staking Through the Lens of Lido' (Oct 2023): "
+                           "8.9M of 27.9M staked ETH")),
     # Marinade blog, "ecosystem token exchange program" (early 2022): "1.5% of staked SOL".
-    "mSOL": (0.015, "Marinade blog, 'Marinade ... announces ecosystem token exchange program' "
-                    "(2022): 1.5% of staked SOL"),
+    "mSOL": (0.015, ("Marinade blog, 'Marinade ... announces ecosystem token exchange program' "
+                     "(2022): 1.5% of staked SOL")),
 }
 """Published shares of a network's stake by LST symbol, with their sources (dates differ:
 read them as orders of magnitude). A symbol absent here is reported unknown, not guessed."""
@@ -343,7 +343,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         item = {k: row[k] for k in IDENTITY}
         for name in FIGURES:
             value = row[name]
-            item[name] = {"value": None if value != value else float(value), "source": row[f"{name}_source"]}
+            item[name] = {"value": None if math.isnan(value) else float(value), "source": row[f"{name}_source"]}
         out.append(item)
     return out
 
@@ -389,6 +389,25 @@ def plot_compare(frame: pd.DataFrame, path: str | Path, size: int = SIZE) -> Pat
     return path
 
 
-__all__ = ["FIGURES", "IDENTITY", "lrt_row", "provider_preset", "NETWORK_SHARES", "PEG_BELOW", "PEG_DATASETS", "SIZE", "Figure", "Venue", "compare_providers",
-           "concentration", "exit_cost", "peg_stats", "plot_compare", "provider_row", "quote_sale", "records",
-           "restaked", "venues"]
+__all__ = [
+    "FIGURES",
+    "IDENTITY",
+    "NETWORK_SHARES",
+    "PEG_BELOW",
+    "PEG_DATASETS",
+    "SIZE",
+    "Figure",
+    "Venue",
+    "compare_providers",
+    "concentration",
+    "exit_cost",
+    "lrt_row",
+    "peg_stats",
+    "plot_compare",
+    "provider_preset",
+    "provider_row",
+    "quote_sale",
+    "records",
+    "restaked",
+    "venues",
+]

@@ -263,7 +263,7 @@ def _agents(metrics: pd.DataFrame) -> dict[str, Any]:
 
 def summarize(metrics: pd.DataFrame) -> dict[str, Any]:
     """Every figure of :data:`SUMMARY` (and per-pool, per-agent ones; see :func:`describe`)."""
-    out: dict[str, Any] = {"start": str(metrics.index[0]), "end": str(metrics.index[-1]), "steps": int(len(metrics))}
+    out: dict[str, Any] = {"start": str(metrics.index[0]), "end": str(metrics.index[-1]), "steps": len(metrics)}
     out.update(_user(metrics))
     out.update(_system(metrics))
     out.update(_rates(metrics))

@@ -1,9 +1,11 @@
 """``lstlab report SWEEP_DIR``: the per-point table and figures of a finished (or partial) sweep.
 
 Writes ``points.csv`` (:func:`lstlab.sim.sweep.stats.point_table`: runs, probabilities with
-their 95% Wilson intervals, APY quantiles on both valuations), the figures and ``report.html``.
-One-axis grids get probabilities with interval bars and APY bands against the axis; two-axis
-grids get labelled heatmaps. A sweep whose paths read identical inputs says so on the page.
+their 95% Wilson intervals, APY quantiles on both valuations), the figures as PNGs and the
+interactive ``report.html``: a headline per grid point (never pooled over the grid), one-axis
+grids with probabilities as interval bars and APY bands against the axis, two-axis grids as
+heatmaps with labelled axes, and the per-point table in the page. A sweep whose paths read
+identical inputs says so on the page.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from lstlab.errors import ScenarioError
-from lstlab.report.figures import pyplot, save_figure
-from lstlab.report.html import write_html
+from lstlab.report.charts import PALETTE, Band, Chart, Heatmap, Intervals, Line, level
+from lstlab.report.figures import save_pngs
+from lstlab.report.page import Page, cell, frame_table, percent
+from lstlab.report.page import table as html_table
 from lstlab.sim.sweep.results import MANIFEST, ResultStore, read_json
 from lstlab.sim.sweep.stats import point_table
 
@@ -25,6 +29,22 @@ PROBABILITY_LABELS = {
     "p_any_liquidation": "P(any position of any market is liquidated)",
     "p_bad_debt": "P(bad debt on any reserve)",
 }
+AXIS_LABELS = {
+    "leverage": "leverage (collateral / equity, x)",
+    "health": "health factor at opening (ratio)",
+    "equity": "equity (ETH)",
+    "volatility": "ETH volatility (annualised fraction)",
+    "drift": "ETH drift (annualised fraction)",
+    "depeg": "depeg depth (fraction of par)",
+    "staking_apr": "staking APR (fraction a year)",
+}
+"""Axis names of ``lstlab sweep --grid`` in words with their units; other keys show as given."""
+HEATMAP_SERIES = 8
+"""A two-axis grid also plots P(your loop is liquidated) per value of its second axis, up to this many."""
+
+
+def axis_label(name: str) -> str:
+    return AXIS_LABELS.get(name, name)
 
 
 def runs_per_point(table: pd.DataFrame) -> str:
@@ -40,69 +60,121 @@ def grid_axes(summary: pd.DataFrame, manifest: dict) -> list[str]:
     return [name for name in names if name in summary]
 
 
-def _probabilities_1d(table: pd.DataFrame, axis: str, plt: Any) -> Any:
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+def point_name(row: pd.Series, axes: list[str]) -> str:
+    """``"leverage = 5, depeg = 0.06"`` (``"every run"`` without axes)."""
+    return ", ".join(f"{a} = {row[a]:g}" for a in axes) or "every run"
+
+
+def _interval(table: pd.DataFrame, name: str, label: str, x: np.ndarray, names: tuple[str, ...]) -> Intervals:
+    return Intervals(label, x, table[name] * 100, table[f"{name}_lo"] * 100, table[f"{name}_hi"] * 100, names=names,
+                     names_label="grid point")
+
+
+def one_axis_charts(table: pd.DataFrame, axis: str) -> list[Chart]:
+    """Probabilities with their 95% Wilson intervals, and APY bands, against the axis."""
     x = table[axis].to_numpy(dtype=float)
-    for offset, (name, label) in zip((-0.12, 0.0, 0.12), PROBABILITY_LABELS.items()):
-        p = table[name].to_numpy()
-        err = np.vstack([p - table[f"{name}_lo"].to_numpy(), table[f"{name}_hi"].to_numpy() - p])
-        step = np.diff(x).min() if len(x) > 1 else 1.0
-        ax.errorbar(x + offset * step, p, yerr=err, marker="o", capsize=3, linewidth=1, label=label)
-    ax.set_xlabel(axis)
-    ax.set_ylabel("probability (95% Wilson interval)")
-    ax.set_ylim(-0.03, 1.03)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
-    ax.set_title(f"liquidation and bad-debt probability by {axis} ({runs_per_point(table)})")
-    return fig
+    step = float(np.diff(x).min()) if len(x) > 1 else 1.0
+    names = tuple(point_name(row, [axis]) for _, row in table.iterrows())
+    layers = tuple(_interval(table, name, label, x + offset * step, names)
+                   for offset, (name, label) in zip((-0.1, 0.0, 0.1), PROBABILITY_LABELS.items()))
+    probabilities = Chart("probabilities", f"liquidation and bad-debt probability by {axis} ({runs_per_point(table)})",
+                          axis_label(axis), "probability (%, 95% Wilson interval)", layers, y_range=(-3, 103))
+    bands: list[Any] = []
+    for valuation, colour in (("oracle", PALETTE[0]), ("market", PALETTE[1])):
+        lo, mid, hi = (table[f"apy_{valuation}_{q}"] * 100 for q in ("p5", "p50", "p95"))
+        bands.append(Band(f"5th-95th percentile, {valuation} valuation", x, lo, hi, colour=colour))
+        bands.append(Line(f"median, {valuation} valuation", x, mid, colour=colour))
+    bands.append(level("zero", x, 0.0))
+    apy = Chart("apy", f"your net APY by {axis} ({runs_per_point(table)})", axis_label(axis),
+                "net APY on equity (% a year)", tuple(bands))
+    return [probabilities, apy]
 
 
-def _apy_1d(table: pd.DataFrame, axis: str, plt: Any) -> Any:
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    x = table[axis].to_numpy(dtype=float)
-    for valuation, colour in (("oracle", "tab:blue"), ("market", "tab:orange")):
-        lo, mid, hi = (100 * table[f"apy_{valuation}_{q}"].to_numpy() for q in ("p5", "p50", "p95"))
-        ax.fill_between(x, lo, hi, alpha=0.2, color=colour, label=f"5th-95th percentile, {valuation} valuation")
-        ax.plot(x, mid, marker="o", color=colour, label=f"median, {valuation} valuation")
-    ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel(axis)
-    ax.set_ylabel("net APY on equity (%)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
-    ax.set_title(f"your net APY by {axis}")
-    return fig
+def two_axis_charts(table: pd.DataFrame, axes: list[str]) -> list[Chart | Heatmap]:
+    """Heatmaps of each probability and of the median APY over the first two axes (a mean over
+    any further axis), and P(your loop is liquidated) with intervals per value of the second."""
+    first, second = axes[0], axes[1]
+    more = f", mean over {', '.join(axes[2:])}" if len(axes) > 2 else ""
+    out: list[Chart | Heatmap] = []
+    metrics = {**PROBABILITY_LABELS, "apy_market_p50": "median net APY, market valuation"}
+    for metric, label in metrics.items():
+        pivot = table.pivot_table(index=second, columns=first, values=metric, aggfunc="mean")
+        probability = metric.startswith("p_")
+        out.append(Heatmap(metric, f"{label} ({runs_per_point(table)}{more})", axis_label(first), axis_label(second),
+                           f"{label} ({'%' if probability else '% a year'})", tuple(pivot.columns), tuple(pivot.index),
+                           pivot.to_numpy() * 100, (0.0, 100.0) if probability else None,
+                           "{:.0f}%" if probability else "{:.1f}%"))
+    values = sorted(table[second].unique())
+    if len(axes) == 2 and len(values) <= HEATMAP_SERIES:
+        layers = []
+        for value in values:
+            rows = table[table[second] == value]
+            names = tuple(point_name(row, axes) for _, row in rows.iterrows())
+            layers.append(_interval(rows, "p_loop_liquidated", f"{second} = {value:g}",
+                                    rows[first].to_numpy(dtype=float), names))
+        out.append(Chart("p_loop_liquidated_intervals", f"P(your loop is liquidated) by {first}, per {second}",
+                         axis_label(first), "probability (%, 95% Wilson interval)", tuple(layers), y_range=(-3, 103)))
+    return out
 
 
-def _heatmap(table: pd.DataFrame, axes: list[str], metric: str, label: str, plt: Any) -> Any:
-    pivot = table.pivot_table(index=axes[1], columns=axes[0], values=metric, aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
-    percent = metric.startswith("apy")
-    values = pivot.to_numpy() * (100 if percent else 1)
-    image = ax.imshow(values, origin="lower", aspect="auto", cmap="magma",
-                      **({} if percent else {"vmin": 0, "vmax": 1}))
-    ax.set_xticks(range(len(pivot.columns)), [f"{v:g}" for v in pivot.columns], rotation=90, fontsize=7)
-    ax.set_yticks(range(len(pivot.index)), [f"{v:g}" for v in pivot.index], fontsize=7)
-    ax.set_xlabel(axes[0])
-    ax.set_ylabel(axes[1])
-    fig.colorbar(image, ax=ax, label=f"{label}{' (%)' if percent else ''}")
-    ax.set_title(label)
-    return fig
-
-
-def plots(table: pd.DataFrame, axes: list[str], out: Path) -> list[Path]:
-    """The sweep's figures as PNGs in ``out``."""
-    plt = pyplot()
+def figures(table: pd.DataFrame, axes: list[str]) -> list[Chart | Heatmap]:
+    """The sweep's charts: :func:`one_axis_charts` or :func:`two_axis_charts` (none without axes)."""
     if len(axes) == 1:
-        return [save_figure(_probabilities_1d(table, axes[0], plt), out / "probabilities.png"),
-                save_figure(_apy_1d(table, axes[0], plt), out / "apy.png")]
+        return list(one_axis_charts(table, axes[0]))
     if len(axes) >= 2:
-        labels = {**PROBABILITY_LABELS, "apy_market_p50": "median net APY, market valuation"}
-        return [save_figure(_heatmap(table, axes, m, label, plt), out / f"{m}.png") for m, label in labels.items()]
+        return two_axis_charts(table, axes)
     return []
 
 
+def plots(table: pd.DataFrame, axes: list[str], out: Path) -> list[Path]:
+    """The sweep's figures as PNGs in ``out`` (the charts of the page, static)."""
+    return save_pngs(figures(table, axes), out)
+
+
+def _estimate(row: pd.Series, name: str) -> str:
+    return f"{percent(row[name], 1)} ({percent(row[f'{name}_lo'], 1)} to {percent(row[f'{name}_hi'], 1)})"
+
+
+def headline(table: pd.DataFrame, axes: list[str]) -> str:
+    """One row per grid point: runs, each probability with its 95% Wilson interval, the median
+    APY with its 5th-95th percentiles on both valuations (in %)."""
+    header = [*axes, "runs", *(f"{label}, 95% interval" for label in PROBABILITY_LABELS.values()),
+              "net APY, market valuation: median (5th to 95th)", "net APY, oracle valuation: median (5th to 95th)"]
+    rows = []
+    for _, row in table.iterrows():
+        apys = [f"{percent(row[f'apy_{v}_p50'])} ({percent(row[f'apy_{v}_p5'])} to {percent(row[f'apy_{v}_p95'])})"
+                for v in ("market", "oracle")]
+        rows.append([*(cell(row[a]) for a in axes), int(row["runs"]), *(_estimate(row, n) for n in PROBABILITY_LABELS),
+                     *apys])
+    return html_table(header, rows)
+
+
+def sweep_page(path: str | Path, table: pd.DataFrame, axes: list[str], settings: dict[str, Any],
+               notes: list[str] = ()) -> Path:
+    """Write the sweep's interactive page: settings, the headline per grid point, the charts
+    of :func:`figures`, the full per-point table (fractions in %) and ``notes``."""
+    page = Page("lstlab sweep report", f"{len(table):,} grid points, {runs_per_point(table)}; every probability "
+                                       "with its 95% Wilson interval, per grid point (never pooled over the grid)")
+    page.section("Sweep")
+    page.html(html_table(("setting", "value"), settings.items()))
+    if notes:
+        page.bullets(notes)
+    page.section("Per grid point")
+    page.html(headline(table, axes))
+    charts = figures(table, axes)
+    if charts:
+        page.section("Figures")
+        for chart in charts:
+            page.chart(chart)
+    page.section("Every figure per grid point", "p_*: probabilities, apy_*: net APY quantiles on each valuation, "
+                                                "in %; _lo and _hi bound the 95% Wilson interval.")
+    formats = {c: percent for c in table.columns if c.startswith(("p_", "apy_"))}
+    page.html(frame_table(table, formats))
+    return page.write(path)
+
+
 def write_report(sweep_dir: str | Path) -> Path:
-    """Write ``points.csv``, the figures and ``report.html`` into the sweep directory."""
+    """Write ``points.csv``, the figures (PNG) and ``report.html`` into the sweep directory."""
     directory = Path(sweep_dir)
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
@@ -114,14 +186,14 @@ def write_report(sweep_dir: str | Path) -> Path:
     axes = grid_axes(summary, manifest)
     table = point_table(summary, axes)
     table.to_csv(directory / "points.csv", index=False)
-    images = plots(table, axes, directory)
-    sections = {"Sweep": {"scenario": manifest.get("scenario", ""), "grid": " ".join(manifest.get("grid", [])),
-                          "paths per point": manifest.get("paths", 1), "seed": manifest.get("seed", 0),
-                          "runs finished": len(summary), "runs planned": manifest.get("runs", len(summary))}}
+    plots(table, axes, directory)
+    settings = {"scenario": manifest.get("scenario", ""), "grid": " ".join(manifest.get("grid", [])),
+                "paths per point": manifest.get("paths", 1), "seed": manifest.get("seed", 0),
+                "runs finished": len(summary), "runs planned": manifest.get("runs", len(summary))}
     notes = [manifest["inputs"]] if manifest.get("inputs") else []
-    notes.append(f"per-point table with 95% Wilson intervals: {directory / 'points.csv'}")
-    return write_html(directory / "report.html", "lstlab sweep report", sections, images, notes,
-                      tables={"Per grid point": table})
+    notes.append(f"the per-point table below is also in {directory / 'points.csv'}; PNGs of the figures beside it")
+    return sweep_page(directory / "report.html", table, axes, settings, notes)
 
 
-__all__ = ["PROBABILITY_LABELS", "grid_axes", "plots", "write_report"]
+__all__ = ["AXIS_LABELS", "PROBABILITY_LABELS", "figures", "grid_axes", "headline", "one_axis_charts", "plots",
+           "sweep_page", "two_axis_charts", "write_report"]

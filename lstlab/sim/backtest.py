@@ -37,6 +37,7 @@ from lstlab.agents.base import Agent, Step
 from lstlab.market.apr import StakingAprProcess, with_staking_apr
 from lstlab.market.prices import PriceTable, Quality
 from lstlab.records import EventRecorder
+from lstlab.records.valuation import Prices
 from lstlab.report.summary import summarize
 from lstlab.sim.record import health_factor, step_row
 from lstlab.world.build import World, default_world
@@ -71,6 +72,12 @@ class BacktestResult:
     quality: Quality
     world: World
 
+    def _repr_html_(self) -> str:
+        """The summary and metrics as tables in a notebook (:func:`lstlab.report.notebook.backtest_html`)."""
+        from lstlab.report.notebook import backtest_html
+
+        return backtest_html(self)
+
 
 class Backtest:
     """One run: build (or take) a world, open the loop, step through the table."""
@@ -78,7 +85,8 @@ class Backtest:
     def __init__(self, prices: PriceTable, loop: LoopConfig = LoopConfig(), *,
                  world_params: WorldParams | None = None, oracle: OracleMode | None = None,
                  agents: Sequence[Agent] | None = None, world: World | None = None,
-                 staking_apr: float | None = None, seed: int = 0, records: str | Path | None = None) -> None:
+                 staking_apr: float | None = None, seed: int = 0, records: str | Path | None = None,
+                 checkpoint_every: int = DAY) -> None:
         self.loop = loop
         self.params = world_params or WorldParams()
         if "staking_apr" not in prices.frame.columns:
@@ -89,8 +97,10 @@ class Backtest:
         if oracle is not None:
             self.world.set_oracle(oracle)
         self.agents = list(agents) if agents is not None else default_agents(self.world, seed)
-        self.records = EventRecorder(records) if records is not None else None
-        """Every event of the run streamed to Parquet under ``records`` (:mod:`lstlab.records`)."""
+        self.records = EventRecorder(records, checkpoint_every=checkpoint_every) if records is not None else None
+        """Every event of the run streamed to Parquet under ``records`` (:mod:`lstlab.records`),
+        with each step's prices and, every ``checkpoint_every`` seconds and at the last step,
+        every account's holdings."""
         self.pools = self.world.pools()
         self._agent_keys: set[str] = set()
 
@@ -118,10 +128,19 @@ class Backtest:
         self._drain(step)
         return row
 
-    def _drain(self, step: Step) -> None:
-        events = self.world.state.drain_events()
-        if self.records is not None:
-            self.records.record(step.index, step.time, events, state=self.world.state)
+    def _drain(self, step: Step, *, snapshot: bool = True, opening: bool = False) -> None:
+        """Hand the step's events (with their transaction numbers) to the recorder and, at the
+        end of a step, the step's snapshot (prices, Lido's totals, holdings at checkpoints)."""
+        state = self.world.state
+        if self.records is None:
+            state.drain_events()
+            return
+        events, txs = state.drain_log()
+        self.records.record(step.index, step.time, events, tx=txs, state=state)
+        if snapshot:
+            final = step.index == len(self.prices.seconds) - 1
+            self.records.snapshot(self.world, step.index, step.time, Prices(step.eth_usd, step.steth_eth),
+                                  final=final, opening=opening)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> BacktestResult:
         """Step through every row; returns metrics, summary and the data-quality report."""
@@ -130,8 +149,10 @@ class Backtest:
         eth, ratio = frame["eth_usd"].to_numpy(), frame["steth_eth"].to_numpy()
         apr = frame["staking_apr"].to_numpy()
         first = Step(0, int(seconds[0]), 0, float(eth[0]), float(ratio[0]), float(apr[0]))
+        if self.records is not None:  # step -1: what happened since the build (agents funded), then the opening balances
+            self._drain(attrs.evolve(first, index=-1), opening=True)
         self._open(first)
-        self._drain(first)  # the opening transaction's events belong to the first step
+        self._drain(first, snapshot=False)  # the opening transaction's events belong to the first step
         rows, last_report = [self._step(first)], int(seconds[0])
         for i in range(1, len(seconds)):
             t = int(seconds[i])

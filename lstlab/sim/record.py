@@ -30,7 +30,7 @@ from lstlab.agents.base import Step
 from lstlab.strategies import figures
 from lstlab.world import book
 from lstlab.world.build import World
-from lstlab.world.venues import PoolInfo, mid_price, reference_price, tracking_bps
+from lstlab.world.venues import PoolInfo, mid_price, protocol_rate, reference_price, tracking_bps
 
 
 def health_factor(world: World, account: str) -> float:
@@ -63,20 +63,22 @@ def loop_liquidation_figures(world: World, events: list[LiquidationCall]) -> dic
 def pool_columns(world: World, step: Step, pools: tuple[PoolInfo, ...]) -> dict[str, float]:
     """Each pool's mid price (stETH/ETH for wstETH pools, USD per ETH for the USDC pool) and
     its tracking error against the step's data in bps."""
-    rate = world.feed("wsteth-steth").latest().rescaled(18)
+    rate = protocol_rate(world)
     row = {}
     for pool in pools:
         mid = mid_price(world, pool)
-        ref = reference_price(world, pool, step.eth_usd, step.steth_eth)
+        ref = reference_price(world, pool, step.eth_usd, step.steth_eth, rate)
         row[f"price_{pool.key}"] = mid / rate if pool.base.symbol == "wstETH" else mid / WAD
         row[f"tracking_bps_{pool.key}"] = tracking_bps(mid, ref)
     return row
 
 
-def position_columns(world: World, step: Step, account: str) -> dict[str, float]:
-    """The user's loop: collateral, debt, equity at the oracle and at the market, leverage, HF."""
+def position_columns(world: World, step: Step, account: str,
+                     st_per_token: int | None = None) -> dict[str, float]:
+    """The user's loop: collateral, debt, equity at the oracle and at the market, leverage, HF
+    (``st_per_token``: the issuer's rate, wad, when the caller has read it in this state)."""
     f = figures(world, account)
-    rate = world.issuer.st_per_token() / WAD
+    rate = (world.issuer.st_per_token() if st_per_token is None else st_per_token) / WAD
     market_collateral = f.collateral_wsteth / WAD * rate * step.steth_eth
     equity_market = market_collateral - f.debt_eth
     return {
@@ -87,10 +89,12 @@ def position_columns(world: World, step: Step, account: str) -> dict[str, float]
     }
 
 
-def system_columns(world: World) -> dict[str, float]:
-    """Every market's liquidations this step, bad debt over every reserve, bridge backing,
-    the WETH rates and utilisation of the Ethereum market, the L2's relayed rate."""
-    events = liquidations_of(world)
+def system_columns(world: World, events: list[LiquidationCall] | None = None) -> dict[str, float]:
+    """Every market's liquidations this step (``events``: :func:`liquidations_of` when the
+    caller has them), bad debt over every reserve, bridge backing, the WETH rates and
+    utilisation of the Ethereum market, the L2's relayed rate."""
+    if events is None:
+        events = liquidations_of(world)
     m = world.market
     reserve = m.reserve_state(world.weth)
     borrowed = reserve.scaled_debt * m.borrow_index(world.weth) // RAY
@@ -111,14 +115,16 @@ def system_columns(world: World) -> dict[str, float]:
 def step_row(world: World, step: Step, account: str, hf_pre: float, pools: tuple[PoolInfo, ...],
              contributed: dict[str, float]) -> dict[str, float]:
     """The whole row of one step (see the module docstring); agents' figures last."""
-    own = liquidations_of(world, account)
+    events = liquidations_of(world)
+    own = [e for e in events if e.user == account]
+    rate = world.issuer.st_per_token()
     row = {"eth_usd": step.eth_usd, "steth_eth": step.steth_eth, "staking_apr": step.staking_apr,
-           "lst_rate": world.issuer.st_per_token() / WAD}
-    row.update(position_columns(world, step, account))
+           "lst_rate": rate / WAD}
+    row.update(position_columns(world, step, account, rate))
     row["hf_pre"] = hf_pre
     row["loop_liquidated"] = float(len(own))
     row.update(loop_liquidation_figures(world, own))
-    row.update(system_columns(world))
+    row.update(system_columns(world, events))
     row.update(pool_columns(world, step, pools))
     row.update(contributed)
     return row

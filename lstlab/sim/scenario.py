@@ -1,6 +1,8 @@
 """Scenario files: one TOML file describes a whole run, and a sweep varies it.
 
-Tables (every key optional; see ``lstlab/scenarios/*.toml`` for commented examples):
+Tables (every key optional but a depeg's ``start_day`` and ``depth`` and an event's ``kind``
+and ``at``; ``lstlab scenario schema`` prints every key with its type, default, unit and an
+example, and ``lstlab/scenarios/*.toml`` are commented examples):
 
 - ``[world]``: :class:`lstlab.params.WorldParams` (``[world.lst]``, ``[world.lending]``...);
 - ``[strategy]``: the loop (``leverage`` or ``health``, ``equity_eth``, ``[strategy.band]``);
@@ -18,8 +20,8 @@ World keys of note: ``[world] markets = ["aave-v3", "aave-v2"]`` (presets, the f
 loop's market), ``[world.lst] start_rate``, ``[world.lending] background`` and the pool switches
 ``[world.pools] curve / v2 / usdc_v2 / l2_curve`` (false: the pool is absent).
 
-Nothing in a file is executed; unknown keys, wrong types and impossible values are errors
-that name the file, line and key.
+Nothing in a file is executed; unknown or missing keys, wrong types and impossible values are
+errors that name the file, line, table and key, with the type expected and an example.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from lstlab.errors import DataError, ScenarioError
 from lstlab.market.prices import PriceTable, load_prices
 from lstlab.market.synthetic import Depeg, SyntheticPath
 from lstlab.sim.backtest import Backtest, BacktestResult, LoopConfig, default_agents
-from lstlab.sim.schema import build, load_toml
+from lstlab.sim.schema import SCENARIO_DOCS, build, load_toml
 from lstlab.strategies.loop import MAX_EQUITY_ETH, Band
 from lstlab.world.build import World, default_world, staked_at_build
 from lstlab.world.oracles import ORACLES
@@ -66,6 +68,11 @@ class BandSpec:
     low: float = 1.03
     target: float = 1.06
     high: float = 1.15
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 < self.low <= self.target <= self.high:
+            raise ValueError(f"low = {self.low:g}, target = {self.target:g}, high = {self.high:g}: a band needs "
+                             "1 < low <= target <= high, e.g. 1.03, 1.06, 1.15")
 
 
 @attrs.frozen
@@ -98,7 +105,7 @@ class AgentsSpec:
     """Deliver L1->L2 messages and push the wstETH rate to the L2 at Lido's daily cadence."""
     background: bool = True
     """Seeded lending flows that move the WETH utilisation, hence the borrow rate."""
-    flows: FlowParams = FlowParams()
+    flows: FlowParams = attrs.Factory(FlowParams)
     """The background flows' processes (``[agents.flows]``)."""
     arbitrageur: bool = True
     liquidator: bool = True
@@ -121,7 +128,7 @@ class PricesSpec:
     end: str | None = None
     allow_gaps: bool = False
     """A gap in the data's time steps is an error unless allowed (then it is only reported)."""
-    synthetic: SyntheticPath = SyntheticPath()
+    synthetic: SyntheticPath = attrs.Factory(SyntheticPath)
 
 
 OracleName = Literal[tuple(ORACLES)]  # type: ignore[valid-type]
@@ -143,22 +150,20 @@ class RunSettings:
 class Scenario:
     name: str = "scenario"
     description: str = ""
-    world: WorldParams = WorldParams()
-    strategy: StrategySpec = StrategySpec()
-    agents: AgentsSpec = AgentsSpec()
-    prices: PricesSpec = PricesSpec()
+    world: WorldParams = attrs.Factory(WorldParams)
+    strategy: StrategySpec = attrs.Factory(StrategySpec)
+    agents: AgentsSpec = attrs.Factory(AgentsSpec)
+    prices: PricesSpec = attrs.Factory(PricesSpec)
     events: tuple[ScheduledEvent, ...] = ()
-    run: RunSettings = RunSettings()
-    base_dir: str = "."
+    run: RunSettings = attrs.Factory(RunSettings)
+    base_dir: str = attrs.field(default=".", metadata={"toml": False})
     """Directory that relative ``prices.file`` paths are resolved against (not a TOML key)."""
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Parse and check a scenario file (see the module docstring)."""
     data, source = load_toml(path)
-    if "base_dir" in data:
-        raise ScenarioError(f"{source.where('base_dir')}: unknown key 'base_dir'")
-    scenario = build(Scenario, data, source)
+    scenario = build(Scenario, data, source, docs=SCENARIO_DOCS)
     scenario = attrs.evolve(scenario, base_dir=str(Path(path).resolve().parent))
     try:
         check_world(scenario.world)
@@ -299,7 +304,7 @@ def _event_time(event: ScheduledEvent, table: PriceTable) -> int:
             raise ScenarioError(f"event at {event.at!r} is not a date") from None
     if not math.isfinite(event.at):
         raise ScenarioError(f"event at {event.at}: give a date or a finite day offset")
-    return start + int(round(event.at * 86_400))
+    return start + round(event.at * 86_400)
 
 
 def check_events(scenario: Scenario, table: PriceTable) -> tuple[ScheduledEvent, ...]:
@@ -407,8 +412,9 @@ def _agents(scenario: Scenario, world: World, events: tuple[ScheduledEvent, ...]
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None,
-                 progress: Any = None) -> BacktestResult:
-    """Run one scenario (its own seed unless given) on a fork of a cached world."""
+                 progress: Any = None, records: str | Path | None = None) -> BacktestResult:
+    """Run one scenario (its own seed unless given) on a fork of a cached world; with
+    ``records``, every event, step and checkpoint of the run is kept there (:mod:`lstlab.records`)."""
     seed = scenario.run.seed if seed is None else seed
     table = price_table(scenario, seed)
     events = check_events(scenario, table)
@@ -418,7 +424,7 @@ def run_scenario(scenario: Scenario, seed: int | None = None,
     loop = LoopConfig(leverage=s.leverage, health=s.health, equity_eth=s.equity_eth, band=band)
     agents = _agents(scenario, world, events, seed)
     return Backtest(table, loop, world=world, oracle=scenario.run.oracle, agents=agents,
-                    world_params=scenario.world, seed=seed).run(progress)
+                    world_params=scenario.world, seed=seed, records=records).run(progress)
 
 
 def seeded_inputs(scenario: Scenario, seed: int) -> dict[str, str]:

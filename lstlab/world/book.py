@@ -15,7 +15,9 @@ Per market and reserve, two figures in the reserve's token (wei):
 
 Positions without collateral are left to the booked figures, so nothing is counted twice.
 Underwater positions have a health factor below the average liquidation threshold, hence
-below 1: only :func:`lending.liquidatable` candidates are examined (the vectorised scan).
+below 1: only :func:`lending.liquidatable` candidates are examined (the vectorised scan,
+:func:`candidates`: made once per state version, so a book read right after the liquidator
+scanned reuses its scan).
 
 Values use each market's own feeds: ETH as ``amount * price * 1e18 // (unit * price(WETH))``
 (wei of ETH; exact for WETH itself), USD as ``amount * price // unit`` (the market's base
@@ -32,6 +34,7 @@ import attrs
 import lending
 from chain import WAD, InvalidArgument, Token
 from lstlab.world.build import World
+from lstlab.world.memo import remembered
 
 MARGIN = 2e-4
 """Float health factors below 1 + MARGIN are examined for a shortfall (each confirmed exactly);
@@ -99,6 +102,21 @@ class BadDebtBook:
         raise InvalidArgument(f"market {market!r} has no reserve {asset.key} in the book")
 
 
+def owes(market: lending.Market) -> bool:
+    """True when some reserve of ``market`` has debt (else no position can be liquidatable)."""
+    return any(market.reserve_state(t).scaled_debt for t in market.reserves())
+
+
+def candidates(market: lending.Market, margin: float = MARGIN) -> tuple[str, ...]:
+    """``lending.liquidatable(market, margin)``: the users whose exact health factor is below
+    1, () for a market without debt; computed once per state version (:mod:`lstlab.world.memo`).
+    Writes nothing."""
+    def scan() -> tuple[str, ...]:
+        return tuple(lending.liquidatable(market, margin)) if owes(market) else ()
+
+    return remembered(market.state, ("liquidatable", market.address, margin), scan)
+
+
 def _holds_collateral(pos: lending.UserPosition) -> bool:
     return any(s and pos.uses_as_collateral(i) for i, s in enumerate(pos.supplied))
 
@@ -135,8 +153,7 @@ def booked(market: lending.Market) -> dict[Token, int]:
 
 def _market_rows(address: str, market: lending.Market, users: Iterable[str] | None) -> list[ReserveBadDebt]:
     if users is None:
-        owed = any(market.reserve_state(t).scaled_debt for t in market.reserves())
-        users = lending.liquidatable(market, MARGIN) if owed else ()
+        users = candidates(market)
     unbooked = shortfalls(market, users)
     rows = []
     for token, on_books in booked(market).items():
@@ -178,7 +195,9 @@ __all__ = [
     "bad_debt_usd",
     "base_value",
     "booked",
+    "candidates",
     "eth_asset",
     "eth_value",
+    "owes",
     "shortfalls",
 ]

@@ -22,7 +22,7 @@ directly (scenarios and probes need that) until :meth:`World.hand_parameters_to_
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -94,6 +94,9 @@ class World:
     wsteth: Token
     l2_weth: Token
     l2_wsteth: Token
+    _lists: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    """:meth:`pools` and :meth:`markets` as first read (what they list is fixed once the world
+    is built: params are frozen, contracts are never unregistered); a fork starts its own."""
 
     def fork(self) -> World:
         """An independent copy of the world (``state.fork()``)."""
@@ -145,13 +148,22 @@ class World:
 
     def markets(self) -> dict[str, lending.Market]:
         """Every lending market of the world by address: the Ethereum ones in the order of
-        ``params.markets`` (``World.market`` first), then the L2's."""
-        return {address: self.state.contract(address)  # type: ignore[misc]
-                for address in (*self.market_addresses(), L2_MARKET)}
+        ``params.markets`` (``World.market`` first), then the L2's (a new dict each call)."""
+        found = self._lists.get("markets")
+        if found is None:
+            found = self._lists["markets"] = {address: self.state.contract(address)
+                                              for address in (*self.market_addresses(), L2_MARKET)}
+        return dict(found)  # type: ignore[arg-type]
 
     def pools(self) -> tuple[PoolInfo, ...]:
         """Every pool present in the world, on every network (see :class:`PoolInfo`), in the
         order curve, v2, usdc_v2, l2_curve; a pool switched off in ``params.pools`` is absent."""
+        found = self._lists.get("pools")
+        if found is None:
+            found = self._lists["pools"] = self._find_pools()
+        return found  # type: ignore[no-any-return]
+
+    def _find_pools(self) -> tuple[PoolInfo, ...]:
         on = self.params.pools
         out = []
         if on.curve:
@@ -404,7 +416,7 @@ def staked_at_build(p: WorldParams) -> int:
 
 def start_time(p: WorldParams) -> int:
     """Unix seconds of ``p.start`` at 00:00 UTC."""
-    return int(datetime.fromisoformat(p.start).replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(p.start).replace(tzinfo=UTC).timestamp())
 
 
 def default_world(params: WorldParams | None = None, *, start: int | None = None) -> World:

@@ -4,7 +4,7 @@ no pool or market is forgotten."""
 from __future__ import annotations
 
 from math import isqrt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -44,29 +44,65 @@ def _wad_price(quote_amount: int, quote: Token, base_amount: int, base: Token) -
     return quote_amount * 10**base.decimals * WAD // (base_amount * 10**quote.decimals)
 
 
+MIDS_KEPT = 256
+"""StableSwap mids remembered by the pool read they come from (:func:`stableswap_mid`): a
+step reads a few pools, so this holds many steps' worth; the table empties when full."""
+_MIDS: dict[PoolQuote, int] = {}
+
+
+def stableswap_mid(quote: PoolQuote) -> int:
+    """A StableSwap pool's mid price from one read of it (wad, coin 0 per coin 1): the
+    geometric mean of the bid and ask of a :data:`PROBE` trade, 0 when the pool cannot quote.
+    Remembered by the read's value (every figure ``get_dy`` uses), so a pool read again
+    unchanged costs no quote."""
+    mid = _MIDS.get(quote)
+    if mid is None:
+        try:
+            bid = quote.get_dy(BASE_I, QUOTE_I, PROBE) * WAD // PROBE
+            got = quote.get_dy(QUOTE_I, BASE_I, PROBE)
+        except LstlabError:
+            mid = 0
+        else:
+            ask = PROBE * WAD // got if got else bid
+            mid = isqrt(bid * ask)
+        if len(_MIDS) >= MIDS_KEPT:
+            _MIDS.clear()
+        _MIDS[quote] = mid
+    return mid
+
+
+def v2_reserves(world: World, pool: PoolInfo) -> tuple[int, int]:
+    """``(base, quote)`` reserves (wei) of a V2 pair, read from the pair itself."""
+    pair: Any = world.state.contract(pool.address)
+    r0, r1, _ = pair.get_reserves()
+    return (r0, r1) if pair.token0 == pool.base else (r1, r0)
+
+
 def mid_price(world: World, pool: PoolInfo) -> int:
     """The pool's mid price, quote per base (wad): a V2 pair's reserve ratio; a StableSwap
     pool's geometric mean of the bid and ask of a :data:`PROBE` trade (fee and first-order
-    impact cancel). 0 when the pool cannot quote."""
+    impact cancel; :func:`stableswap_mid`). 0 when the pool cannot quote."""
     if pool.kind == "v2":
-        r_base, r_quote = world.router.reserves_for(pool.base, pool.quote)
+        r_base, r_quote = v2_reserves(world, pool)
         return _wad_price(r_quote, pool.quote, r_base, pool.base) if r_base else 0
-    quote = PoolQuote.of(world.state.contract(pool.address))
-    try:
-        bid = quote.get_dy(BASE_I, QUOTE_I, PROBE) * WAD // PROBE
-        got = quote.get_dy(QUOTE_I, BASE_I, PROBE)
-    except LstlabError:
-        return 0
-    ask = PROBE * WAD // got if got else bid
-    return isqrt(bid * ask)
+    return stableswap_mid(PoolQuote.of(world.state.contract(pool.address)))
 
 
-def reference_price(world: World, pool: PoolInfo, eth_usd: float, steth_eth: float) -> int:
+def protocol_rate(world: World) -> int:
+    """stETH (= ETH at par) per wstETH, wad: the issuer's rate as the world's pools and
+    markets read it (the ``wsteth-steth`` feed)."""
+    return world.feed("wsteth-steth").latest().rescaled(18)  # type: ignore[no-any-return]
+
+
+def reference_price(world: World, pool: PoolInfo, eth_usd: float, steth_eth: float,
+                    rate: int | None = None) -> int:
     """What the pool should read (wad, quote per base) at the given market prices: WETH per
     wstETH = stETH/ETH x the issuer's protocol rate on Ethereum (on every network: the L2's
-    relayed rate lags it); USDC per WETH = ETH/USD."""
+    relayed rate lags it); USDC per WETH = ETH/USD. ``rate``: :func:`protocol_rate` when the
+    caller has read it already (the same state), else it is read here."""
     if pool.base.symbol == "wstETH":
-        rate = world.feed("wsteth-steth").latest().rescaled(18)
+        if rate is None:
+            rate = protocol_rate(world)
         return round(steth_eth * 10**12) * rate // 10**12
     return round(eth_usd * 10**8) * 10**10
 
@@ -76,4 +112,5 @@ def tracking_bps(mid: int, reference: int) -> float:
     return (mid / reference - 1.0) * 1e4 if reference else float("nan")
 
 
-__all__ = ["BASE_I", "PROBE", "QUOTE_I", "PoolInfo", "PoolKind", "mid_price", "reference_price", "tracking_bps"]
+__all__ = ["BASE_I", "MIDS_KEPT", "PROBE", "QUOTE_I", "PoolInfo", "PoolKind", "mid_price", "protocol_rate",
+           "reference_price", "stableswap_mid", "tracking_bps", "v2_reserves"]

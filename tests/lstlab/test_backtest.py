@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from lstlab.strategies import closed_form
-from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
 from lstlab.market.data import default_path
 from lstlab.market.prices import load_prices
 from lstlab.market.synthetic import Depeg, SyntheticPath
+from lstlab.sim.backtest import Backtest, LoopConfig, leverage_limits
+from lstlab.strategies import closed_form
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from lstlab.strategies import closed_form as cf
 from lstlab.errors import StrategyError
+from lstlab.strategies import closed_form as cf
 
 
 def test_max_leverage_is_the_geometric_series_of_reborrowing():

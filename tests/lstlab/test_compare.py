@@ -68,7 +68,7 @@ def built():
     rocket.set_param("fee_bps", 1400)
     cb_preset = attrs.evolve(ETHEREUM, lst_symbol="cbETH", rebasing=False)
     _issuer(state, "coinbase", "ethereum", weth, cb_preset, 1, 2 * 32 * ETH, policy=single_operator(0))
-    marinade = _issuer(state, "marinade", "solana", wsol, SOLANA, 4, 8 * SOL)
+    _issuer(state, "marinade", "solana", wsol, SOLANA, 4, 8 * SOL)
     _issuer(state, "stride", "cosmos", atom, COSMOS, 0, 0)
     # venues: stETH in a thin V2 pair and a deep StableSwap pool (as wstETH); rETH in a V2 pair
     state.mint(weth, "dao", 10**6 * ETH)

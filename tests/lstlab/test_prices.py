@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstlab.market.data import dataset_path, default_path
 from lstlab.errors import DataError
+from lstlab.market.data import dataset_path, default_path
 from lstlab.market.prices import load_prices
 from lstlab.market.synthetic import Depeg, SyntheticPath
 

@@ -227,3 +227,95 @@ def test_probe_positions_needs_a_sale(tmp_path, capsys):
     _ladder_csv(path)
     code = main(["probe", "--positions", str(path)])
     assert code == 2 and "--sell" in capsys.readouterr().err
+
+
+def _threshold_frame(n: int):
+    """``n`` positions whose stETH/ETH and rate thresholds are 0.95 + k/1000 (k = 0..n-1, the
+    closed form equal), ETH/USD not reachable; today 1,719 USD and 1.0."""
+    import pandas as pd
+
+    rows = []
+    for k in range(n):
+        t = 0.95 + k / 1000
+        rows += [{"account": f"loop-{k:05d}", "factor": "eth-usd", "threshold_bisection": math.nan,
+                  "threshold_closed_form": math.nan, "current": 1719.0},
+                 {"account": f"loop-{k:05d}", "factor": "steth-eth", "threshold_bisection": t,
+                  "threshold_closed_form": t, "current": 1.0},
+                 {"account": f"loop-{k:05d}", "factor": "lst-rate", "threshold_bisection": t,
+                  "threshold_closed_form": t * (1 + 1e-12), "current": 1.0}]
+    from lstlab.audit.thresholds import COLUMNS
+
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_threshold_table_for_people():
+    """One row per position, nearest to liquidation first: the threshold and the move it takes
+    from today (0.9690 is -3.10%), 'not reachable' where no value liquidates (explained below),
+    the first 15 of 20 shown with "and 5 more", the closed form's agreement stated."""
+    from lstlab.cli.probe_view import THRESHOLD_ROWS, thresholds_text
+
+    text = thresholds_text(_threshold_frame(20), "market")
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = [line for line in lines if line.startswith("loop-")]
+    assert len(rows) == THRESHOLD_ROWS
+    assert rows[0].split() == ["loop-00019", "not", "reachable", "0.9690", "(-3.10%)", "0.9690", "(-3.10%)"]
+    assert rows[-1].split()[0] == "loop-00005"
+    flat = " ".join(text.split())
+    assert "and 5 more positions (every one in --json)" in flat
+    assert "closed form: agrees with every bisected threshold within 1.0e-12 (relative)" in flat
+    assert "not reachable: no value of the factor down to 1/10,000 of today's" in flat
+    assert "ETH/USD, now 1,719.00" in text and "nan" not in text.lower()
+
+
+def test_threshold_table_reports_a_closed_form_that_disagrees():
+    from lstlab.cli.probe_view import thresholds_text
+
+    frame = _threshold_frame(3)
+    frame.loc[2, "threshold_closed_form"] = frame.loc[2, "threshold_bisection"] / 1.001
+    frame.loc[4, "threshold_closed_form"] = math.nan
+    text = " ".join(thresholds_text(frame, "market").split())
+    assert "closed form: differs from a bisected threshold by up to 1.00e-03 (relative; --json has both)" in text
+    assert "1 thresholds found by only one of the two" in text
+
+
+def test_liquidated_accounts_are_counted_and_cut():
+    """35 liquidated, 30 through one path and 5 through another: ten named, "and 25 more", each
+    path with its own count."""
+    from lstlab.cli.probe_view import liquidated_lines
+
+    accounts = [f"a{k:02d}" for k in range(35)]
+    paths = {a: [a, "aave", "steth-eth-market"] for a in accounts[:30]}
+    paths |= {a: [a, "aave", "lido"] for a in accounts[30:]}
+    lines = liquidated_lines(accounts, paths)
+    assert all(len(line) <= 80 for line in lines)
+    text = " ".join(" ".join(lines).split())
+    assert "35 positions liquidated (any market): a00, a01" in text and "a09 and 25 more" in text
+    assert "for 30 of them: account -> aave -> steth-eth-market (a00, a01" in text and "a09 and 20 more)" in text
+    assert "for 5 of them: account -> aave -> lido (a30, a31, a32, a33, a34)" in text
+    one = " ".join(liquidated_lines(accounts[:3], {a: [a, "aave", "x"] for a in accounts[:3]}))
+    assert "path from each to the shocked node: account -> aave -> x" in one
+    assert liquidated_lines([], {}) == ["no position was liquidated"]
+
+
+def test_probe_prints_rounds_as_columns_and_every_liquidation_counted(capsys):
+    """The shock probe's text agrees with its JSON: one column per round, the liquidations of
+    each round, the count of liquidated positions."""
+    import json
+
+    from lstlab.cli.app import main
+
+    assert main(["probe", "--loops", "16", "--size", "0.05", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert main(["probe", "--loops", "16", "--size", "0.05"]) == 0
+    text = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in text.splitlines())
+    rounds = len(data["rounds"])
+    header = next(line for line in text.splitlines() if line.startswith("figure") and "round 0" in line)
+    assert header.split()[1:] == [w for r in range(rounds) for w in ("round", str(r))]
+    counts = next(line for line in text.splitlines() if line.startswith("liquidations "))
+    assert counts.split()[1:] == [str(r["liquidations"]) for r in data["rounds"]]
+    n = len(data["liquidated"])
+    assert f"{n} positions liquidated (any market)" in text
+    assert (f"and {n - 10} more" in text) == (n > 10)
+    assert "nan" not in text.lower()

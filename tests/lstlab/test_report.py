@@ -11,7 +11,14 @@ import pytest
 from lstlab.report.figures import plot
 from lstlab.report.html import write_html
 from lstlab.report.summary import (
-    SUMMARY, describe, format_value, grouped, growth, listed, max_drawdown, summarize,
+    SUMMARY,
+    describe,
+    format_value,
+    grouped,
+    growth,
+    listed,
+    max_drawdown,
+    summarize,
 )
 
 DAYS = 366
@@ -32,7 +39,7 @@ def _metrics() -> pd.DataFrame:
     pre[150] = 0.97
     post = pre.copy()
     post[150] = 1.02
-    one_at = lambda day, value: np.where(np.arange(DAYS) == day, value, 0.0)  # noqa: E731
+    one_at = lambda day, value: np.where(np.arange(DAYS) == day, value, 0.0)
     tracking = np.zeros(DAYS)
     tracking[150:152] = -12.0
     return pd.DataFrame({
@@ -109,10 +116,12 @@ def test_values_read_as_people_read_them():
 
 
 def test_plots_and_self_contained_html(tmp_path):
+    """A PNG per chart the columns allow: no collateral, pool price or utilisation columns here,
+    so no position, market or utilisation figure; bad debt on the last 166 days: the system's."""
     images = plot(_metrics(), tmp_path)
-    assert sorted(p.name for p in images) == ["health.png", "market.png", "position.png", "rates.png"]
+    assert sorted(p.name for p in images) == ["equity.png", "health.png", "rates.png", "system.png", "tracking.png"]
     page = write_html(tmp_path / "report.html", "test", grouped(summarize(_metrics())), images, ["a note"],
                       tables={"points": pd.DataFrame({"x": [1.0], "p": [0.5]})})
     text = page.read_text()
-    assert text.count("data:image/png;base64,") == 4 and "<li>a note</li>" in text
+    assert text.count("data:image/png;base64,") == 5 and "<li>a note</li>" in text
     assert "src=\"http" not in text and "<td>5.00%</td>" in text and "<h2>points</h2>" in text

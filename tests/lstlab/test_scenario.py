@@ -7,8 +7,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from lstlab.sim import scenario as sc
 from lstlab.errors import ScenarioError
+from lstlab.sim import scenario as sc
 
 EXAMPLES = Path(sc.__file__).parent.parent / "scenarios"
 
@@ -18,10 +18,15 @@ def _quiet(s):
     return attrs.evolve(s, agents=attrs.evolve(s.agents, arbitrageur=False, liquidator=False, loops=0))
 
 
-@pytest.mark.parametrize("name", ["june-2022-depeg", "slashing", "bridge-exploit", "governance-lt"])
-def test_examples_load(name):
-    s = sc.load_scenario(EXAMPLES / f"{name}.toml")
-    assert s.name and s.description
+def test_every_shipped_example_loads():
+    """Each file of lstlab/scenarios loads, with its own name and a description."""
+    names = []
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        s = sc.load_scenario(path)
+        assert s.name and s.description
+        names.append(path.stem)
+    assert names == ["bridge-exploit", "depeg-stress", "governance-lt", "june-2022-depeg", "negative-carry",
+                     "slashing"]
 
 
 def _write(tmp_path, text):
@@ -41,8 +46,8 @@ SYNTH = '[prices]\nsource = "synthetic"\n[prices.synthetic]\ndays = 20\n'
         (SYNTH + "volatility = -0.2\n", "volatility -0.2 must not be negative"),
         (SYNTH + "[[prices.synthetic.depegs]]\nstart_day = 40\ndepth = 0.1\n", "after the path ends"),
         (SYNTH + "[[events]]\nkind = \"slash\"\nat = 25\n", "events[0] (slash)"),
-        (SYNTH + "[[events]]\nkind = \"meteor\"\nat = 5\n", "is not one of 'slash'"),
-        ("[run]\noracle = \"chainlink\"\n", "s.toml:2: run.oracle = 'chainlink'"),
+        (SYNTH + "[[events]]\nkind = \"meteor\"\nat = 5\n", 'events[0].kind = "meteor" is not one of "slash"'),
+        ("[run]\noracle = \"chainlink\"\n", 's.toml:2: run.oracle = "chainlink" is not one of "exchange-rate"'),
         ("[world.lending]\nweth_borrowed = -5\n", "weth_borrowed must not be negative"),
         ("[strategy]\nleverage = 4.0\nhealth = 1.1\n", "exactly one of leverage or health"),
         ("[strategy]\nleverage = 5.0\nhealth = 1.1\n", "exactly one of leverage or health"),
@@ -64,6 +69,48 @@ def test_data_file_with_gap_or_nan_rejected(tmp_path):
         sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\n'))
     s = sc.load_scenario(_write(tmp_path, '[prices]\nfile = "p.csv"\nallow_gaps = true\n'))
     assert len(sc.price_table(s, 0).quality.gaps) == 1
+
+
+def _depeg_ratio(day: float, start: float, depth: float, hold: float, recovery: float) -> float:
+    """The closed form of one depeg, as lstlab.market.synthetic.Depeg defines it: 1 - depth
+    from ``start`` for ``hold`` days, then back to 1 linearly over ``recovery`` days."""
+    since = day - start
+    if 0 <= since <= hold:
+        return 1 - depth
+    if hold < since < hold + recovery:
+        return 1 - depth * (1 - (since - hold) / recovery)
+    return 1.0
+
+
+def test_depeg_stress_prices_are_par_times_the_two_depegs():
+    """depeg-stress.toml: with steth_model = "par", stETH/ETH is exactly the product of its two
+    scheduled depegs (4% on day 20 for 3 days, 10 back; 10% on day 60 for 5 days, 30 back)."""
+    s = sc.load_scenario(EXAMPLES / "depeg-stress.toml")
+    shocks = s.prices.synthetic.depegs
+    assert [(d.start_day, d.depth, d.hold_days, d.recovery_days) for d in shocks] == [(20, 0.04, 3, 10),
+                                                                                      (60, 0.10, 5, 30)]
+    ratio = sc.price_table(s, s.run.seed).frame["steth_eth"].to_numpy()
+    assert len(ratio) == 121
+    expected = [_depeg_ratio(d, 20, 0.04, 3, 10) * _depeg_ratio(d, 60, 0.10, 5, 30) for d in range(121)]
+    assert ratio.tolist() == pytest.approx(expected, rel=1e-15, abs=0)
+    assert ratio[19] == 1.0 and ratio[20] == ratio[23] == 0.96 and ratio[60] == ratio[65] == 0.9
+    assert ratio[80] == pytest.approx(0.95, rel=1e-15)  # half way back: 15 of 30 recovery days
+
+
+def test_depeg_stress_liquidates_the_loop_in_the_second_depeg_only():
+    """The 7x loop under the market oracle opens at HF 7 x 0.95 / 6 = 1.108: the 4% dip takes it
+    to 1.064 (closed form), the 10% fall to 0.9975, and it is liquidated on day 60 alone. The
+    flash premium (5 bps of the debt) and 60 days of carry move the HF by under 0.1%."""
+    from lstlab.strategies import closed_form
+
+    result = sc.run_scenario(sc.load_scenario(EXAMPLES / "depeg-stress.toml"))
+    m = result.metrics
+    hf = m["hf_pre"].to_numpy()
+    assert hf[0] == pytest.approx(closed_form.health_factor(7.0, 0.95), rel=1e-3)
+    assert hf[20] == pytest.approx(closed_form.health_factor(7.0, 0.95, 0.96), rel=1e-3) and hf[20] > 1
+    assert hf[60] == pytest.approx(closed_form.health_factor(7.0, 0.95, 0.90), rel=1e-3) and hf[60] < 1
+    assert m["loop_liquidated"].to_numpy().nonzero()[0].tolist() == [60]
+    assert result.summary["loop_liquidations"] == 1
 
 
 def test_slashing_event_lands_on_its_day():
@@ -157,7 +204,7 @@ def test_world_and_oracle_keys_load(tmp_path):
     ("text", "message"),
     [
         ('[world]\nmarkets = ["aave-v9"]\n', "world.markets[0]"),
-        ("[run]\noracle = \"twap\"\n", "run.oracle = 'twap'"),
+        ("[run]\noracle = \"twap\"\n", 'run.oracle = "twap"'),
         ("[world.lst]\nstart_rate = 0.9\n", "start_rate must be at least 1"),
     ],
 )

@@ -8,9 +8,9 @@ import pytest
 
 from chain import WAD
 from lending.presets import ETH_CORRELATED
-from lstlab.strategies import closed_form as cf
 from lstlab import strategies as s
 from lstlab.errors import StrategyError, StrategyFailed
+from lstlab.strategies import closed_form as cf
 
 EQUITY = 100 * WAD
 

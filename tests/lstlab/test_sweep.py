@@ -135,7 +135,10 @@ def test_report_tables_probabilities_per_point(tmp_path):
     assert list(points["apy_market_p50"]) == pytest.approx([0.0115, 0.0115, 0.0315, 0.0315])
     # pandas' linear quantile of [x, x + 0.001, x + 0.002, x + 0.003] at 5%: x + 0.15 x 0.001
     assert list(points["apy_oracle_p5"]) == pytest.approx([0.02015, 0.02015, 0.04015, 0.04015])
-    assert page.read_text().count("data:image/png;base64,") == 4
+    assert sorted(p.name for p in (tmp_path / "r").glob("*.png")) == [
+        "apy_market_p50.png", "p_any_liquidation.png", "p_bad_debt.png", "p_loop_liquidated.png",
+        "p_loop_liquidated_intervals.png"]
+    assert page.read_text().count("class='lstlab-chart'") == 5  # the same figures, interactive
 
 
 def test_one_axis_report_has_interval_bars_and_apy_bands(tmp_path):
@@ -144,7 +147,9 @@ def test_one_axis_report_has_interval_bars_and_apy_bands(tmp_path):
     rows = [_row(i, i % 4, i >= 4, i >= 4, 0.0, 0.05, leverage=float(2 + i // 4)) for i in range(8)]
     page = write_report(_stored(tmp_path, ["leverage=2:3:1"], rows))
     assert sorted(p.name for p in (tmp_path / "r").glob("*.png")) == ["apy.png", "probabilities.png"]
-    assert "P(your loop" not in page.read_text()  # the labels live in the figures; the table is per point
+    text = page.read_text()
+    assert "over all runs" not in text  # no headline pooled over the grid: one row per point
+    assert "<td>0.0% (0.0% to 49.0%)</td>" in text and "<td>100.0% (51.0% to 100.0%)</td>" in text
     assert "<h2>Per grid point</h2>" in page.read_text()
 
 
@@ -159,3 +164,14 @@ def test_wilson_interval_closed_form():
     assert all(math.isnan(v) for v in wilson(0, 0))
     with pytest.raises(ValueError):
         wilson(3, 2)
+
+
+def test_wilson_ends_are_exact_at_none_and_all():
+    """0 of n gives a lower end of exactly 0 and n of n an upper end of exactly 1, for every n
+    (rounding once left 2.8e-17 there, a negative error bar below the point)."""
+    for n in range(1, 60):
+        lo, hi = wilson(0, n)
+        assert lo == 0.0 and 0 < hi < 1
+        lo, hi = wilson(n, n)
+        assert hi == 1.0 and 0 < lo < 1
+        assert wilson(0, n)[1] == pytest.approx(1 - wilson(n, n)[0], abs=1e-15)

@@ -66,13 +66,31 @@ def _run_batch_in_worker(specs: list[RunSpec], keep_steps: bool) -> list[tuple]:
     return _run_batch(_WORKER_TASK, specs, keep_steps)
 
 
-def _batches(specs: list[RunSpec], size: int) -> Iterator[list[RunSpec]]:
-    for start in range(0, len(specs), size):
-        yield specs[start : start + size]
+MAX_BATCH = 32
+"""Most runs in one batch of the guided sizes (:func:`batch_sizes`): about 15-30 s of one-year
+daily runs, so results stream to disk and to the progress bar at least that often."""
 
 
-def _inprocess(task, specs, keep_steps, batch_size, **_: Any) -> Iterator[list[tuple]]:
-    for batch in _batches(specs, batch_size):
+def batch_sizes(runs: int, workers: int, size: int | None = None) -> Iterator[int]:
+    """The sizes of the batches ``runs`` runs are cut into, in order: ``size`` each when given;
+    else guided, a quarter of what remains per worker (1 to :data:`MAX_BATCH`), so batches
+    shrink to single runs as the sweep ends and no worker waits long for the last one."""
+    left = runs
+    while left > 0:
+        n = min(size or max(1, min(MAX_BATCH, left // (4 * workers))), left)
+        yield n
+        left -= n
+
+
+def _batches(specs: list[RunSpec], size: int | None, workers: int) -> Iterator[list[RunSpec]]:
+    start = 0
+    for n in batch_sizes(len(specs), workers, size):
+        yield specs[start : start + n]
+        start += n
+
+
+def _inprocess(task, specs, keep_steps, batch_size, workers: int, **_: Any) -> Iterator[list[tuple]]:
+    for batch in _batches(specs, batch_size, workers):  # sized for ``workers``, as the other executors
         yield _run_batch(task, batch, keep_steps)
 
 
@@ -82,7 +100,7 @@ def _processes(task, specs, keep_steps, batch_size, workers: int, **_: Any) -> I
                                   initargs=(task, os.getpid()))
     try:
         pending: set[cf.Future] = set()
-        batches = _batches(specs, batch_size)
+        batches = _batches(specs, batch_size, workers)
         for batch in batches:
             pending.add(pool.submit(_run_batch_in_worker, batch, keep_steps))
             if len(pending) >= 2 * workers:
@@ -122,7 +140,7 @@ def _dask(task, specs, keep_steps, batch_size, scheduler: Any, workers: int, con
     client = _connect(scheduler, connect_timeout)
     try:
         remote_task = client.scatter(task, broadcast=True)
-        batches = _batches(specs, batch_size)
+        batches = _batches(specs, batch_size, max(workers, 1))
         futures = [client.submit(_run_batch, remote_task, b, keep_steps, pure=False)
                    for b in (next(batches, None) for _ in range(2 * max(workers, 1))) if b is not None]
         stream = as_completed(futures)
@@ -160,6 +178,12 @@ class SweepStats:
     computed: int
     seconds: float
 
+    def _repr_html_(self) -> str:
+        """What the call did, as a table in a notebook (:func:`lstlab.report.notebook.stats_html`)."""
+        from lstlab.report.notebook import stats_html
+
+        return stats_html(self)
+
 
 def run_sweep(
     task: Callable[[RunSpec], RunResult],
@@ -177,11 +201,13 @@ def run_sweep(
 ) -> SweepStats:
     """Run every spec not yet in ``store`` and append the results as they finish.
 
-    ``progress(done, total)`` is called after each batch. An interruption (KeyboardInterrupt),
-    a lost worker or a lost scheduler (ExecutorLost) flush the finished rows first, so a
-    ``--resume`` recomputes only unfinished runs. ``connect_timeout``: seconds to wait for a
-    Dask scheduler (SchedulerUnreachable after; 10 s: a reachable scheduler answers in well
-    under a second, even across a datacentre, and a user should not wait 30 s to learn of a typo).
+    ``batch_size``: runs per batch sent to a worker (None: :func:`batch_sizes`' guided sizes,
+    shrinking to single runs at the end). ``progress(done, total)`` is called after each batch.
+    An interruption (KeyboardInterrupt), a lost worker or a lost scheduler (ExecutorLost) flush
+    the finished rows first, so a ``--resume`` recomputes only unfinished runs.
+    ``connect_timeout``: seconds to wait for a Dask scheduler (SchedulerUnreachable after; 10 s:
+    a reachable scheduler answers in well under a second, even across a datacentre, and a user
+    should not wait 30 s to learn of a typo).
     """
     if executor not in EXECUTORS:
         raise ScenarioError(f"executor {executor!r} is not one of {', '.join(EXECUTORS)}")
@@ -189,9 +215,10 @@ def run_sweep(
         raise ScenarioError("the dask executor needs a scheduler address (tcp://host:8786)")
     if workers < 1:
         raise ScenarioError(f"workers must be at least 1, got {workers}")
+    if batch_size is not None and batch_size < 1:
+        raise ScenarioError(f"batch_size must be at least 1 run (or None: guided sizes), got {batch_size}")
     done = store.done()
     todo = [s for s in specs if s.index not in done]
-    size = batch_size or max(1, min(32, len(todo) // (4 * workers) or 1))
     start = time.perf_counter()
     rows: list[dict[str, Any]] = []
     steps: list[pd.DataFrame] = []
@@ -199,8 +226,8 @@ def run_sweep(
     if progress:
         progress(finished, len(specs))
     try:
-        batches = EXECUTORS[executor](task, todo, keep_steps, size, workers=workers, scheduler=scheduler,
-                                      connect_timeout=connect_timeout)
+        batches = EXECUTORS[executor](task, todo, keep_steps, batch_size, workers=workers,
+                                      scheduler=scheduler, connect_timeout=connect_timeout)
         for batch in batches:
             for row, step_frame in batch:
                 rows.append(row)

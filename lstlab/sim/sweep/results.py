@@ -79,6 +79,13 @@ class ResultStore:
         self.steps_dir = self.directory / "steps"
         self._lock = FolderLock(self.directory)
 
+    def _repr_html_(self) -> str:
+        """The sweep in a notebook: its manifest, the runs finished and the per-point table
+        (:func:`lstlab.report.notebook.sweep_html`)."""
+        from lstlab.report.notebook import sweep_html
+
+        return sweep_html(self)
+
     def __enter__(self) -> Self:
         return self
 

@@ -34,7 +34,9 @@ QUANTILES = {"p5": 0.05, "p50": 0.50, "p95": 0.95}
 
 
 def wilson(successes: int, runs: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of ``successes`` out of ``runs`` (NaN, NaN without runs)."""
+    """The Wilson score interval of ``successes`` out of ``runs`` (NaN, NaN without runs); with
+    none (all) of the runs its lower (upper) end is exactly 0 (1), as the closed form gives
+    (``centre - half`` is 0 then only up to rounding)."""
     if runs <= 0:
         return math.nan, math.nan
     if not 0 <= successes <= runs:
@@ -43,7 +45,9 @@ def wilson(successes: int, runs: int, z: float = Z95) -> tuple[float, float]:
     z2n = z * z / runs
     centre = (p + z2n / 2) / (1 + z2n)
     half = z * math.sqrt(p * (1 - p) / runs + z2n / (4 * runs)) / (1 + z2n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if successes == 0 else max(0.0, centre - half)
+    hi = 1.0 if successes == runs else min(1.0, centre + half)
+    return lo, hi
 
 
 def _point(group: pd.DataFrame) -> dict[str, float]:

@@ -3,6 +3,9 @@ run's seed, on a fork of a world built once per worker process."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import attrs
 
 from lstlab.sim.scenario import Scenario, run_scenario, seeded_inputs, summary_row, with_overrides
@@ -16,11 +19,23 @@ class ScenarioTask:
 
     scenario: Scenario
     keep_steps: bool = False
+    records: str | None = None
+    """A directory: each run keeps its records in ``{records}/run-{index:06d}`` (:mod:`lstlab.records`)."""
 
     def __call__(self, spec: RunSpec) -> RunResult:
         scenario = with_overrides(self.scenario, spec.as_dict())
-        result = run_scenario(scenario, seed=spec.seed)
+        result = run_scenario(scenario, seed=spec.seed, records=self.run_records(spec))
         return RunResult(summary_row(result), result.metrics if self.keep_steps else None)
+
+    def run_records(self, spec: RunSpec) -> Path | None:
+        """Where run ``spec`` keeps its records (emptied first: a run cut short and run again
+        on resume starts its records anew), or None without records."""
+        if self.records is None:
+            return None
+        folder = Path(self.records) / f"run-{spec.index:06d}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        return folder
 
     def check(self, specs: list[RunSpec]) -> None:
         """Apply every distinct grid point once, so a bad axis fails before any run starts."""

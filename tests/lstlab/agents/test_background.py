@@ -64,6 +64,21 @@ class TestDraws:
         a, b = draws(7, 12, 64), draws(7, 13, 64)
         assert not set(a.tolist()) & set(b.tolist())
 
+    @pytest.mark.parametrize("seed", [0, 1, 2024, 2**64 - 1, 2**64 + 5, 2**128 - 1])
+    @pytest.mark.parametrize("index", [0, 1, 365, 8_760, 2**64 - 1, 2**64 + 3])
+    def test_the_draws_of_philox_keyed_by_the_seed_at_the_steps_counter(self, seed, index):
+        """Bit for bit ``Generator(Philox(key=seed, counter=index << 64)).standard_normal``,
+        the generator re-keyed in place; whatever step was drawn before does not matter."""
+        draws(seed ^ 1, index + 1, 3)  # leave the generator elsewhere first
+        for n in (1, 2, 5):
+            expected = np.random.Generator(np.random.Philox(key=seed, counter=index << 64)).standard_normal(n)
+            assert np.array_equal(draws(seed, index, n), expected)
+
+    @pytest.mark.parametrize(("seed", "index"), [(-1, 0), (2**128, 0), (0, -1), (0, 2**192)])
+    def test_a_seed_or_index_out_of_range_is_refused(self, seed, index):
+        with pytest.raises(InvalidArgument, match="seed"):
+            draws(seed, index)
+
     def test_standard_normal(self):
         """Over 4000 steps the first draws have mean 0 and variance 1 (within 5 standard errors)."""
         z = np.array([draws(3, i)[0] for i in range(4000)])
