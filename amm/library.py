@@ -89,9 +89,10 @@ def get_amount_out(amount_in: int, reserve_in: int, reserve_out: int, fee_bps: i
     MathOverflow (``amount_in * 997 * reserve_out`` or ``reserve_in * 1000 + amount_in * 997``
     past uint256, for 30 bps).
     """
-    if not (  # the common case in one test; the checks below name a failure in V2's order
+    if not (  # the common case in one test (| of non-negative ints: each fits uint256); the checks
+        # below name a failure in V2's order
         type(amount_in) is int and type(reserve_in) is int and type(reserve_out) is int
-        and 0 < amount_in <= UINT256_MAX and 0 < reserve_in <= UINT256_MAX and 0 < reserve_out <= UINT256_MAX
+        and amount_in > 0 and reserve_in > 0 and reserve_out > 0 and amount_in | reserve_in | reserve_out <= UINT256_MAX
     ):
         check_amount(amount_in, "amount_in")
         if amount_in == 0:

@@ -17,6 +17,7 @@ is the caller's code: it runs in the frame of ``to``, which must then be the cal
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 from amm.errors import (
     InsufficientInputAmount,
@@ -87,6 +88,13 @@ class Pair(Contract):
         self.lp_token = lp_token
         self.fee_bps = fee_bps
         self.factory = factory
+        self._books = (state.book(token0), state.book(token1))  # of this state: see bind
+
+    def bind(self, state: State) -> Self:
+        """The pair bound to ``state`` (a fork), reading that state's token books."""
+        clone = super().bind(state)
+        clone._books = (state.book(self.token0), state.book(self.token1))
+        return clone
 
     @classmethod
     def deploy(
@@ -272,8 +280,9 @@ class Pair(Contract):
             if callback is not None:
                 return self._flash_swap(r, amount0_out, amount1_out, to, callback)
         token0, token1 = self.token0, self.token1
-        balance0 = state.balance_of(token0, address) - amount0_out
-        balance1 = state.balance_of(token1, address) - amount1_out
+        book0, book1 = self._books
+        balance0 = book0.get(address, 0) - amount0_out
+        balance1 = book1.get(address, 0) - amount1_out
         # _settle inlined (the hot path of every swap): inputs, K, uint112, the accumulators
         base0, base1 = reserve0 - amount0_out, reserve1 - amount1_out
         in0 = balance0 - base0 if balance0 > base0 else 0

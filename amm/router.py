@@ -57,10 +57,13 @@ class Router(Contract):
         return pair
 
     def _hop(self, token_in: Token, token_out: Token) -> tuple[Pair, int, int]:
-        """The pool of two tokens and its ``(reserve_in, reserve_out)``."""
-        pair = self.pair_for(token_in, token_out)
-        r0, r1, _ = pair.get_reserves()
-        return (pair, r0, r1) if token_in is pair.token0 else (pair, r1, r0)
+        """The pool of two tokens and its ``(reserve_in, reserve_out)`` (:meth:`pair_for` and
+        ``getReserves`` in one call: every hop of every swap asks)."""
+        pair = self.state.contract(self.factory).get_pair(token_in, token_out)  # type: ignore[attr-defined]
+        if pair is None:
+            raise InvalidPath(f"no pool for {token_in!s}/{token_out!s} in factory {self.factory}")
+        r = pair.reserves
+        return (pair, r.reserve0, r.reserve1) if token_in is pair.token0 else (pair, r.reserve1, r.reserve0)
 
     def reserves_for(self, token_in: Token, token_out: Token) -> tuple[int, int]:
         """``(reserve_in, reserve_out)`` of the pool of two tokens."""

@@ -21,7 +21,7 @@ acts as the pool or as another contract; the admin is vouched for the same way
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Self, cast
 
 import attrs
 
@@ -90,6 +90,13 @@ class StableSwap(Contract, Governable):
         self.rate_sources = rate_sources
         static = tuple(r for r in rate_sources if type(r) is int)
         self._static_rates = static if len(static) == len(rate_sources) else None
+        self._books = tuple(state.book(coin) for coin in coins)  # of this state: see bind
+
+    def bind(self, state: State) -> Self:
+        """The pool bound to ``state`` (a fork), reading that state's coin books."""
+        clone = super().bind(state)
+        clone._books = tuple(state.book(coin) for coin in self.coins)
+        return clone
 
     @classmethod
     def deploy(
@@ -193,9 +200,9 @@ class StableSwap(Contract, Governable):
         )
         admin = st.admin_balances
         if self.n == 2:  # the two-coin pool unrolled: the hot path of every LST pool
-            c0, c1 = self.coins
-            x0 = (state.balance_of(c0, address) - admin[0]) * rates[0] // PRECISION
-            x1 = (state.balance_of(c1, address) - admin[1]) * rates[1] // PRECISION
+            book0, book1 = self._books
+            x0 = (book0.get(address, 0) - admin[0]) * rates[0] // PRECISION
+            x1 = (book1.get(address, 0) - admin[1]) * rates[1] // PRECISION
             dy, dy_fee = sm.exchange_dy2(i, dx, x0, x1, rates[i], rates[j], amp, st.fee)
             return dy, dy_fee, rates[j]
         xp = [

@@ -31,14 +31,57 @@ a contract written to steal (a malicious flash-loan receiver contract) could; ac
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+_PACKED = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD, inspect.Parameter.POSITIONAL_ONLY}
+"""Parameter kinds the generated wrapper does not spell out (those methods get the generic one)."""
 
 
 def external(method: F) -> F:
-    """Decorate a contract's public action: its body runs in the contract's own call frame."""
+    """Decorate a contract's public action: its body runs in the contract's own call frame.
+
+    The wrapper takes the method's own parameters (generated from its signature, defaults
+    bound once), so a call passes its arguments straight through instead of packing them into
+    ``*args, **kwargs``: every public action pays for this wrapper."""
+    params = list(inspect.signature(method).parameters.values())
+    if not params or any(p.kind in _PACKED or p.name.startswith(("_external_", "_d_", "_method")) for p in params):
+        return _generic(method)
+    head, call, namespace = [], [], {"_method": method}
+    star = False
+    for p in params:
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and not star:
+            head.append("*")
+            star = True
+        if p.default is inspect.Parameter.empty:
+            head.append(p.name)
+        else:
+            namespace[f"_d_{p.name}"] = p.default
+            head.append(f"{p.name}=_d_{p.name}")
+        call.append(f"{p.name}={p.name}" if p.kind is inspect.Parameter.KEYWORD_ONLY else p.name)
+    this = params[0].name
+    source = (
+        f"def wrapper({', '.join(head)}):\n"
+        f"    _external_state_ = {this}.state\n"  # names no parameter can take
+        "    _external_frames_ = _external_state_._frames\n"
+        "    if not _external_frames_ and not _external_state_._journal.marks:\n"
+        "        _external_state_._begin_tx()\n"
+        f"    _external_frames_.append({this}.address)\n"
+        "    try:\n"
+        f"        return _method({', '.join(call)})\n"
+        "    finally:\n"
+        "        _external_frames_.pop()\n"
+    )
+    exec(source, namespace)  # noqa: S102 - a wrapper with the method's own signature
+    wrapper = functools.update_wrapper(namespace["wrapper"], method)
+    return wrapper  # type: ignore[return-value]
+
+
+def _generic(method: F) -> F:
+    """:func:`external` for a method with ``*args``/``**kwargs`` or positional-only parameters, or
+    a parameter named like the generated wrapper's own locals."""
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:

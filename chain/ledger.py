@@ -6,6 +6,7 @@ supply. Every check runs before the first write, so a failed call writes nothing
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from chain.errors import (
@@ -78,10 +79,19 @@ class Ledger:
 
     def balance_of(self, token: Token, address: str) -> int:
         """Balance of ``address`` in base units (0 if it never held the token)."""
-        book = self._balances.get(token) if type(token) is Token else None
-        if book is None:
+        try:
+            book = self._balances[token]  # only tokens key the books
+        except (KeyError, TypeError):
             book = self._book(token)
         return book.get(address, 0)
+
+    def book(self, token: Token) -> Mapping[str, int]:
+        """The live balances of ``token`` by address (an absent address holds 0), read-only.
+
+        A contract facade keeps the books of its tokens for its state, as it keeps its storage,
+        and reads its own balances from them on hot paths; every change goes through the ledger
+        (journaled). Raises UnknownToken."""
+        return self._book(token)
 
     def total_supply(self, token: Token) -> int:
         """Total supply of ``token`` in base units."""

@@ -61,7 +61,7 @@ class _Atomic:
         self._log_at = log_at = len(state.events)
         if not marks and not state._frames:
             state._tx_count += 1  # an outermost block: a new transaction (State._begin_tx)
-            state._tx_marks.append((log_at, state._tx_count))
+            state._tx_marks.append(log_at)
         self._depth = len(marks)
         marks.append(len(journal.entries))
         return state
@@ -99,7 +99,7 @@ class _Tx(_Atomic):
         self._log_at = log_at = len(state.events)
         if not marks and not frames:
             state._tx_count += 1
-            state._tx_marks.append((log_at, state._tx_count))
+            state._tx_marks.append(log_at)
         self._depth = len(marks)
         marks.append(len(journal.entries))
         sender = self._sender
@@ -163,7 +163,9 @@ class State(Ledger):
         self._deps: dict[tuple[str, str, str], Mapping[str, Any]] = {}
         self._clock: dict[str, int] = {"now": start_time, "genesis": start_time}
         self._tx_count = 0
-        self._tx_marks: list[tuple[int, int]] = []
+        # where each transaction begun since the last drain starts in the log: they are numbered
+        # consecutively, the last one _tx_count
+        self._tx_marks: list[int] = []
         self._graph_cache: tuple[int, Any] | None = None
         for address in (ZERO_ADDRESS, DEAD_ADDRESS):
             self._home[address] = None
@@ -185,7 +187,7 @@ class State(Ledger):
     def _begin_tx(self) -> None:
         """Number a new outermost transaction; its events start at the log's current end."""
         self._tx_count += 1
-        self._tx_marks.append((len(self.events), self._tx_count))
+        self._tx_marks.append(len(self.events))
 
     @property
     def tx_count(self) -> int:
@@ -215,9 +217,10 @@ class State(Ledger):
         """As :meth:`drain_events`, with each event's transaction number (:attr:`tx_count` when
         it began): two lists of equal length."""
         marks = self._tx_marks
+        first = self._tx_count - len(marks) + 1  # every transaction begun appends one mark
         events = self.drain_events()
-        txs = [0] * (marks[0][0] if marks else len(events))  # emitted before the first mark: unknown
-        for (start, number), (end, _) in zip(marks, [*marks[1:], (len(events), 0)]):
+        txs = [0] * (marks[0] if marks else len(events))  # emitted before the first mark: unknown
+        for number, (start, end) in enumerate(zip(marks, [*marks[1:], len(events)]), first):
             txs.extend([number] * (end - start))  # starts never decrease: a revert pops only its own events
         return events, txs
 

@@ -8,10 +8,13 @@ and strategyDAI's reserve factor 10%.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chain.fixedpoint import RAY, percent_mul, ray_div, ray_mul
 from lending import RateStrategy, calculate_interest_rates
 from lending.errors import InvalidReserveParams
+from lending.rates import Rates, variable_rates
 
 STABLE_TWO = RateStrategy(
     optimal_usage=8 * RAY // 10, base_rate=0, slope1=4 * RAY // 100, slope2=75 * RAY // 100,
@@ -114,3 +117,61 @@ class TestKink:
             RateStrategy(0, 0, 1, 1)
         with pytest.raises(InvalidReserveParams):
             RateStrategy(RAY + 1, 0, 1, 1)
+
+
+def _outcome(fn, *args, **kwargs):
+    """The value of ``fn``, or the type and message of what it raised."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - compared, not swallowed
+        return type(exc), str(exc)
+
+
+rays = st.integers(min_value=0, max_value=2**200)
+
+
+class TestVariableRates:
+    """variable_rates (the market's path: no stable debt, nothing unbacked) against
+    calculate_interest_rates: the same two rates, and the same error where one reverts."""
+
+    @settings(max_examples=400)
+    @given(
+        optimal=st.integers(min_value=1, max_value=RAY), base=rays, slope1=rays, slope2=rays,
+        stable1=rays, stable2=rays, offset=rays,
+        available=st.integers(min_value=-(2**90), max_value=2**128),
+        debt=st.one_of(st.just(0), st.integers(min_value=0, max_value=2**128)),
+        reserve_factor=st.integers(min_value=0, max_value=10_000),
+    )
+    def test_agrees_with_the_full_strategy(self, optimal, base, slope1, slope2, stable1, stable2, offset,
+                                           available, debt, reserve_factor):
+        strategy = RateStrategy(optimal_usage=optimal, base_rate=base, slope1=slope1, slope2=slope2,
+                                stable_slope1=stable1, stable_slope2=stable2, base_stable_offset=offset)
+        full = _outcome(calculate_interest_rates, strategy, available_liquidity=available,
+                        variable_debt=debt, reserve_factor=reserve_factor)
+        lean = _outcome(variable_rates, strategy, available, debt, reserve_factor)
+        if isinstance(full, Rates):
+            assert lean == (full.liquidity_rate, full.variable_borrow_rate)
+        else:
+            assert lean == full
+
+    def test_published_points(self):
+        """The kink and above it, as the full strategy's published cases."""
+        for available, variable in ((2 * 10**17, 8 * 10**17), (0, 10**18), (10**18, 10**17)):
+            full = rates(available, variable)
+            assert variable_rates(STABLE_TWO, available, variable, RF) == (full.liquidity_rate,
+                                                                          full.variable_borrow_rate)
+
+    @pytest.mark.parametrize("available, debt, slope2, stable2", [
+        (-(10**18), 10**18, 0, 0),  # no liquidity at all: rayDiv by zero
+        (-(2 * 10**18), 10**18, 0, 0),  # negative total: rayMul(0, a negative usage) reverts
+        (0, 10**18, 2**200, 0),  # above the kink, slope2 * excess past uint256
+        (0, 10**18, 0, 2**200),  # the same on the stable side: reverts first, as the full strategy
+    ])
+    def test_reverts_as_the_full_strategy(self, available, debt, slope2, stable2):
+        """Each case reverts in the full strategy; the lean one raises the same error."""
+        strategy = RateStrategy(optimal_usage=8 * RAY // 10, base_rate=0, slope1=4 * RAY // 100, slope2=slope2,
+                                stable_slope2=stable2)
+        full = _outcome(calculate_interest_rates, strategy, available_liquidity=available, variable_debt=debt,
+                        reserve_factor=RF)
+        assert not isinstance(full, Rates)
+        assert _outcome(variable_rates, strategy, available, debt, RF) == full
