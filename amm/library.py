@@ -89,17 +89,19 @@ def get_amount_out(amount_in: int, reserve_in: int, reserve_out: int, fee_bps: i
     MathOverflow (``amount_in * 997 * reserve_out`` or ``reserve_in * 1000 + amount_in * 997``
     past uint256, for 30 bps).
     """
-    if not (  # the common case in one test (| of non-negative ints: each fits uint256); the checks
+    if not (  # the common case in one test (| of positive ints: each fits uint256); the checks
         # below name a failure in V2's order
-        type(amount_in) is int and type(reserve_in) is int and type(reserve_out) is int
-        and amount_in > 0 and reserve_in > 0 and reserve_out > 0 and amount_in | reserve_in | reserve_out <= UINT256_MAX
+        type(amount_in) is type(reserve_in) is type(reserve_out) is int
+        and amount_in > 0 < reserve_in and reserve_out > 0 and amount_in | reserve_in | reserve_out <= UINT256_MAX
     ):
         check_amount(amount_in, "amount_in")
         if amount_in == 0:
             raise InsufficientInputAmount("amount_in is 0: pass a positive input")
         _reserves(reserve_in, reserve_out)
-    fraction = _FEE_FRACTIONS.get(fee_bps) if type(fee_bps) is int else None
-    kept, whole = fee_fraction(fee_bps) if fraction is None else fraction
+    try:
+        kept, whole = _FEE_FRACTIONS[fee_bps]
+    except (KeyError, TypeError):  # a fee not seen yet (checked by fee_fraction), or malformed
+        kept, whole = fee_fraction(fee_bps)
     with_fee = amount_in * kept
     numerator = with_fee * reserve_out  # >= with_fee: one check covers both products
     denominator = reserve_in * whole + with_fee

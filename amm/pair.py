@@ -134,12 +134,12 @@ class Pair(Contract):
     @property
     def reserves(self) -> PairReserves:
         """The pair's storage record."""
-        reserves: PairReserves = self._load("reserves")
+        reserves: PairReserves = self._storage["reserves"]  # registered at deploy
         return reserves
 
     def get_reserves(self) -> tuple[int, int, int]:
         """``(reserve0, reserve1, block_timestamp_last)`` as V2's ``getReserves``."""
-        r = self.state.load(self.address, "reserves")
+        r = self._storage["reserves"]
         return r.reserve0, r.reserve1, r.block_timestamp_last
 
     def total_supply(self) -> int:

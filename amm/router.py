@@ -104,15 +104,19 @@ class Router(Contract):
 
     def _checks(self, sender: Any, to: Any, deadline: Any, *amounts: Any) -> None:
         """``sender`` is the caller (NotTheCaller otherwise), then the deadline, ``to`` and amounts."""
+        self._caller_checks(sender, to, deadline)
+        for amount in amounts:
+            check_amount(amount)
+
+    def _caller_checks(self, sender: Any, to: Any, deadline: Any) -> None:
+        """:meth:`_checks` before the amounts (a swap checks its two amounts inline)."""
         self.authorize(sender, "sender")
         state = self.state
-        if type(deadline) is not int or not state.now <= deadline <= UINT256_MAX:
-            validate_deadline(state.now, deadline)
+        now = state.now
+        if type(deadline) is not int or not now <= deadline <= UINT256_MAX:
+            validate_deadline(now, deadline)
         if to != sender or not state.is_account(to):  # the sender was vouched for: an account is a recipient
             validate_recipient(state, to, self.network)
-        for amount in amounts:
-            if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
-                check_amount(amount)
 
     @external
     def add_liquidity(
@@ -169,11 +173,35 @@ class Router(Contract):
         Raises Slippage when the output is below ``amount_out_min``, Expired, InvalidPath,
         NotTheCaller (``sender`` is not the caller). Atomic.
         """
-        self._checks(sender, to, deadline, amount_in, amount_out_min)
+        self._caller_checks(sender, to, deadline)
+        if type(amount_in) is not int or not 0 <= amount_in <= UINT256_MAX:
+            check_amount(amount_in)
+        if type(amount_out_min) is not int or not 0 <= amount_out_min <= UINT256_MAX:
+            check_amount(amount_out_min)
+        if type(path) is list and len(path) == 2 and type(path[0]) is type(path[1]) is Token:
+            return self._swap_one_hop(sender, amount_in, amount_out_min, path[0], path[1], to)
         amounts, pairs = self._quote_out(amount_in, path)
         if amounts[-1] < amount_out_min:
             raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
         return self._execute(sender, amounts, path, pairs, to)
+
+    def _swap_one_hop(
+        self, sender: str, amount_in: int, amount_out_min: int, token_in: Token, token_out: Token, to: str
+    ) -> list[int]:
+        """:meth:`swap_exact_in` along one pool (the commonest path): the quote and the swap of
+        :meth:`_quote_out` and :meth:`_execute` without their loops, in the same order."""
+        pair, r_in, r_out = self._hop(token_in, token_out)
+        out = get_amount_out(amount_in, r_in, r_out, pair.fee_bps)
+        if out < amount_out_min:
+            raise Slippage(f"output {out} is below amount_out_min {amount_out_min}")
+        state = self.state
+        with state.atomic():
+            state.transfer(token_in, sender, pair.address, amount_in)
+            if token_in is pair.token0:
+                pair.swap(0, out, to)
+            else:
+                pair.swap(out, 0, to)
+        return [amount_in, out]
 
     @external
     def swap_exact_out(

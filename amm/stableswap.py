@@ -91,6 +91,7 @@ class StableSwap(Contract, Governable):
         static = tuple(r for r in rate_sources if type(r) is int)
         self._static_rates = static if len(static) == len(rate_sources) else None
         self._books = tuple(state.book(coin) for coin in coins)  # of this state: see bind
+        self._coin_pairs = frozenset((a, b) for a in range(self.n) for b in range(self.n) if a != b)
 
     def bind(self, state: State) -> Self:
         """The pool bound to ``state`` (a fork), reading that state's coin books."""
@@ -252,15 +253,16 @@ class StableSwap(Contract, Governable):
         is non-zero (as the contract's one ``admin_balances[j]`` store); every check runs before
         the first write, the transfer in.
         """
-        self._sender(sender)
-        n = self.n
-        if type(i) is not int or type(j) is not int or not (0 <= i < n and 0 <= j < n) or i == j:
-            validate_coins(i, j, n)
+        state = self.state
+        if state.is_contract(self.authorize(sender, "sender")):  # _sender inline
+            validate_recipient(state, sender, self.network)
+        if type(i) is not int or type(j) is not int or (i, j) not in self._coin_pairs:
+            validate_coins(i, j, self.n)
         if type(dx) is not int or not 0 < dx <= UINT256_MAX:
             validate_input(dx)
         if type(min_dy) is not int or not 0 <= min_dy <= UINT256_MAX:
             check_amount(min_dy, "min_dy")
-        state, address = self.state, self.address
+        address = self.address
         st: StableState = self._storage["state"]
         dy, dy_fee, rate_j = self._dy(i, j, dx, st)
         if dy < min_dy:

@@ -11,6 +11,11 @@ whoever opens a snapshot remembers the log's length then, and undo truncates it 
 
 Entries are logged only while at least one snapshot is open, so writes outside any
 transaction cost one branch and the log never grows without bound.
+
+The journal also counts the writes (:attr:`Journal.version`, the state's version for caches):
+``base`` plus the entries logged, so a write inside a transaction costs no counter of its own; a
+write outside every snapshot adds one to ``base``, a commit of the outermost snapshot folds the
+entries into it, and an undo adds past every version its entries saw (a version never repeats).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class Journal:
     ``marks[d]`` is the length of ``entries`` when the snapshot at depth ``d`` opened. Whoever
     replaces the log list (a drain, outside every snapshot) sets ``log`` to the new one."""
 
-    __slots__ = ("_id", "entries", "log", "marks")
+    __slots__ = ("_id", "base", "entries", "log", "marks")
 
     _next_id = 0
 
@@ -49,8 +54,14 @@ class Journal:
         self.entries: list[tuple[Any, ...]] = []
         self.marks: list[int] = []
         self.log: list[Any] = [] if log is None else log
+        self.base = 0
         Journal._next_id += 1
         self._id = Journal._next_id
+
+    @property
+    def version(self) -> int:
+        """Writes counted so far (see module docstring): changes with every write and undo."""
+        return self.base + len(self.entries)
 
     def snapshot(self) -> Snapshot:
         """Open a snapshot at the current position."""
@@ -73,9 +84,11 @@ class Journal:
                 del marks[depth:]
             else:
                 marks.clear()
+                self.base += len(self.entries)
                 self.entries.clear()
             return
         entries, position = self.entries, marks[depth]
+        self.base += len(entries) - position + 1  # past every version the undone writes saw
         while len(entries) > position:
             entry = entries.pop()
             container = entry[0]

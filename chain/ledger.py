@@ -43,7 +43,6 @@ class Ledger:
     _home: dict[str, str | None]
     _journal: Journal
     events: list[Any]
-    _version: int
 
     def _emit(self, event: object) -> None:
         raise NotImplementedError
@@ -168,9 +167,10 @@ class Ledger:
             dst_balance = book.get(dst, MISSING)
             if journal.marks:
                 journal.entries.append((book, src, src_balance, dst, dst_balance))  # Journal: a pair entry
+            else:
+                journal.base += 1
             book[src] = src_balance - amount
             book[dst] = amount if dst_balance is MISSING else dst_balance + amount
-            self._version += 1
         if not frames and not journal.marks:
             self._begin_tx()
         self.events.append(_transfer((token, src, dst, amount)))
@@ -193,9 +193,10 @@ class Ledger:
             journal = self._journal
             if journal.marks:
                 journal.entries.append((book, src, src_balance, dst, dst_balance))
+            else:
+                journal.base += 1
             book[src] = src_balance - amount
             book[dst] = amount if dst_balance is MISSING else dst_balance + amount
-            self._version += 1
         self._emit(Transfer(token, src, dst, amount))
 
     def approve(self, token: Token, owner: str, spender: str, amount: int) -> None:

@@ -74,11 +74,11 @@ class _Atomic:
         depth = self._depth
         if exc_type is not None:
             journal.close(depth, False, self._log_at)
-            state._version += 1
         elif depth:
             del journal.marks[depth:]
         else:  # the outermost snapshot kept: the undo log is no longer needed (Journal.close)
             journal.marks.clear()
+            journal.base += len(journal.entries)
             journal.entries.clear()
         return False
 
@@ -120,11 +120,11 @@ class _Tx(_Atomic):
         depth = self._depth
         if exc_type is not None:
             journal.close(depth, False, self._log_at)
-            state._version += 1
         elif depth:
             del journal.marks[depth:]
         else:
             journal.marks.clear()
+            journal.base += len(journal.entries)
             journal.entries.clear()
         return False
 
@@ -147,7 +147,6 @@ class State(Ledger):
         check_amount(start_time, "start_time")
         self.events: list[Any] = []
         self._journal = Journal(self.events)
-        self._version = 0
         self._sender: str | None = None  # of the innermost open transaction
         self._frames: list[str] = []
         self._controllers: dict[Token, str] = {}
@@ -176,8 +175,9 @@ class State(Ledger):
         journal = self._journal
         if journal.marks:
             journal.entries.append((container, key, container.get(key, MISSING)))
+        else:
+            journal.base += 1
         container[key] = value
-        self._version += 1
 
     def _emit(self, event: object) -> None:
         if not self._frames and not self._journal.marks:
@@ -303,7 +303,6 @@ class State(Ledger):
 
         Raises InvalidSnapshot for anything but an open snapshot of this state."""
         self._journal.revert(snap)
-        self._version += 1
 
     def commit(self, snap: Snapshot) -> None:
         """Close ``snap`` keeping its writes; raises InvalidSnapshot as :meth:`revert`."""
@@ -311,8 +310,11 @@ class State(Ledger):
 
     @property
     def version(self) -> int:
-        """A counter that changes whenever the state changes (for caches)."""
-        return self._version
+        """A counter that changes whenever the state changes (for caches): the journal's count
+        of writes (:attr:`chain.journal.Journal.version`), so a write in a transaction costs no
+        counter of its own."""
+        journal = self._journal
+        return journal.base + len(journal.entries)
 
     # --- registries --------------------------------------------------------------------
 
@@ -465,8 +467,9 @@ class State(Ledger):
             raise InvalidArgument(f"record key {key!r:.80} is unhashable: use a str or a tuple") from None
         if journal.marks:
             journal.entries.append((records, key, old))
+        else:
+            journal.base += 1
         records[key] = record
-        self._version += 1
 
     def put(self, address: str, key: Any, record: Any) -> None:
         """Replace a record that contract code built itself from immutable values (ints, strs,
@@ -480,8 +483,9 @@ class State(Ledger):
         journal = self._journal
         if journal.marks:
             journal.entries.append((records, key, records.get(key, MISSING)))
+        else:
+            journal.base += 1
         records[key] = record
-        self._version += 1
 
     def records(self, address: str) -> Mapping[Any, Any]:
         """A read-only view of every record of one contract (UnknownContract if none there)."""
@@ -529,7 +533,7 @@ class State(Ledger):
         new = object.__new__(State)
         new.events = list(self.events)
         new._journal = Journal(new.events)
-        new._version = self._version  # records that stamp the version stay valid, and equal, on both
+        new._journal.base = self.version  # records that stamp the version stay valid, and equal, on both
         new._sender = None
         new._frames = []
         new._controllers = dict(self._controllers)
@@ -578,9 +582,10 @@ class State(Ledger):
         from chain.graph import build_graph
 
         cache = self._graph_cache
-        if cache is not None and cache[0] == self._version:
+        version = self.version
+        if cache is not None and cache[0] == version:
             return cache[1]
         graph = build_graph(self)
-        self._graph_cache = (self._version, graph)
+        self._graph_cache = (version, graph)
         return graph
 

@@ -161,6 +161,8 @@ def summary_value(key: str, value: Any) -> str:
     a missing value in words (``never`` for an event that did not happen)."""
     if isinstance(value, str) and (key in ("start", "end") or key.endswith("_at")):
         return _utc(value)
+    if isinstance(value, str) and key in PATH_KEYS:
+        return shown_path(value)
     unit = unit_of(key)
     if missing(value):
         if key.startswith(NEVER[0]) or key.endswith(NEVER[1]):
@@ -171,6 +173,30 @@ def summary_value(key: str, value: Any) -> str:
     if unit == "hf" and isinstance(value, (int, float)) and math.isinf(value):
         return "infinite (no debt)"
     return number(value, unit, with_unit=True)
+
+
+PATH_KEYS = ("data", "written", "scenario_file")
+"""Summary keys holding a file's path (shown by :func:`shown_path`; JSON keeps it whole)."""
+
+
+def shown_path(text: str) -> str:
+    """A path as short as it reads unambiguously: a file shipped with lstlab as
+    ``lstlab/market/data/<name> (built in)``, a file under the working folder relative to it,
+    anything else as given."""
+    import os
+    from pathlib import Path
+
+    import lstlab
+
+    path = Path(text)
+    if not path.is_absolute():
+        return text
+    package = Path(lstlab.__file__).resolve().parent
+    resolved = path.resolve()
+    if resolved.is_relative_to(package):
+        return f"{Path('lstlab') / resolved.relative_to(package)} (built in)"
+    here = Path(os.getcwd()).resolve()
+    return str(resolved.relative_to(here)) if resolved.is_relative_to(here) else text
 
 
 def _utc(text: str) -> str:
@@ -365,9 +391,28 @@ def render(columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *, ti
 
 def wrap_note(text: str, width: int = WIDTH, indent: int = 2) -> list[str]:
     """``text`` wrapped to ``width`` at spaces, continuation lines indented by ``indent``; a word
-    longer than a line (a long path) is kept whole on its own line, to be copied."""
-    return textwrap.wrap(text, width, subsequent_indent=" " * indent, break_long_words=False,
-                         break_on_hyphens=False) or [""]
+    longer than a line (a long path) goes on lines of its own, cut after a ``/`` where it has
+    one, so no line is wider than ``width``."""
+    pad = " " * indent
+    out: list[str] = []
+    for line in textwrap.wrap(text, width, subsequent_indent=pad, break_long_words=False,
+                              break_on_hyphens=False) or [""]:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = line[:len(line) - len(line.lstrip())]
+        out += [(lead if not k else pad) + piece for k, piece in enumerate(_pieces(line.lstrip(), width - indent))]
+    return out
+
+
+def _pieces(word: str, room: int) -> list[str]:
+    """``word`` in pieces of at most ``room`` characters, each cut after its last ``/``."""
+    pieces: list[str] = []
+    while len(word) > room:
+        cut_at = word.rfind("/", 0, room) + 1 or room
+        pieces.append(word[:cut_at])
+        word = word[cut_at:]
+    return [*pieces, word]
 
 
 def more(hidden: int, noun: str, where: str = "") -> str:
@@ -393,4 +438,4 @@ def key_values(items: Sequence[tuple[str, Any]] | dict[str, Any], *, title: str 
 
 __all__ = ["COUNT_TOKENS", "GAP", "LONGEST_WORD", "PERCENT_TOKENS", "RATIO", "TOKEN_UNITS", "WIDTH", "Column", "amount",
            "cut", "key_values", "label_of", "missing", "more", "number", "numeric", "percent", "render",
-           "summary_value", "unit_of", "wrap_note"]
+           "shown_path", "summary_value", "unit_of", "wrap_note"]

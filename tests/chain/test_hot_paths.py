@@ -1,14 +1,17 @@
 """The chain's hot paths keep their guarantees: the event log truncated by snapshots, a transfer's
 two balances in one journal entry, unchecked record writes (State.put) journaled like store,
-a facade's storage following its state, and overflow checks on the product equal to Aave's."""
+a facade's storage following its state, overflow checks on the product equal to Aave's, and
+external's generated wrapper passing every argument through."""
 
 from __future__ import annotations
+
+import inspect
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chain import Contract, InvalidArgument, State, Transfer, UnknownContract
+from chain import Contract, InvalidArgument, State, Transfer, UnknownContract, external
 from chain import fixedpoint as fp
 from chain.errors import DivisionByZero, Overflow
 from chain.journal import MISSING
@@ -173,3 +176,74 @@ class TestOverflowOnTheProduct:
         assert div(a, b) == (a * unit + b // 2) // b
         with pytest.raises(Overflow):
             div(a + 1, b)
+
+
+class Echo(Contract):
+    """A contract whose external actions report their arguments and the caller they saw."""
+
+    @external
+    def call(self, a: int, b: int = 2, *, c: int = 3) -> tuple[int, int, int, str | None]:
+        return a, b, c, self.msg_sender
+
+    @external
+    def named(self, state: str, frames: int = 0) -> tuple[str, int, list[str]]:
+        """Parameters named as the chain's own words: the wrapper's locals never shadow them."""
+        return state, frames, list(self.state._frames)
+
+    @external
+    def fail(self, amount: int) -> None:
+        raise KeyError(amount)
+
+
+class TestExternal:
+    @pytest.fixture
+    def echo(self, world):
+        state, _ = world
+        return state.register_contract(Echo(state, "echo", "ethereum"))
+
+    def test_the_wrapper_keeps_the_signature(self, world, echo):
+        """Positional, default and keyword-only arguments pass through; the signature reads as the method's."""
+        state, _ = world
+        assert inspect.signature(Echo.call) == inspect.signature(Echo.call.__wrapped__)
+        assert Echo.call.__doc__ is None and Echo.named.__doc__.startswith("Parameters named")
+        with state.tx("alice"):
+            assert echo.call(1) == (1, 2, 3, "alice")
+            assert echo.call(1, 5, c=7) == (1, 5, 7, "alice")
+            assert echo.call(a=4, b=6) == (4, 6, 3, "alice")
+        with pytest.raises(TypeError):
+            echo.call(1, 2, 3)  # c is keyword-only
+
+    def test_parameters_named_like_the_chain(self, world, echo):
+        state, _ = world
+        with state.tx("alice"):
+            assert echo.named("s", 9) == ("s", 9, ["alice", "echo"])
+
+    def test_the_frame_pops_on_error_and_a_call_outside_frames_is_a_transaction(self, world, echo):
+        state, _ = world
+        count = state.tx_count
+        with pytest.raises(KeyError):
+            echo.fail(1)
+        assert state._frames == [] and state.tx_count == count + 1
+
+
+class TestVersion:
+    def test_every_write_changes_it_and_it_never_repeats(self, world):
+        """Writes in and out of transactions move the version; a commit keeps it; an undo moves
+        it past every version its writes had; a fork starts at its parent's."""
+        state, weth = world
+        seen = [state.version]
+        state.transfer(weth, "alice", "bob", 1)
+        seen.append(state.version)
+        with pytest.raises(KeyError), state.tx("alice"):
+            state.transfer(weth, "alice", "bob", 1)
+            seen.append(state.version)
+            state.put("pool", "r", 1)
+            seen.append(state.version)
+            raise KeyError("undo")
+        seen.append(state.version)
+        with state.tx("alice"):
+            state.transfer(weth, "alice", "bob", 2)
+            inside = state.version
+        seen.append(state.version)
+        assert len(set(seen)) == len(seen) and seen == sorted(seen) and state.version == inside
+        assert state.fork().version == state.version

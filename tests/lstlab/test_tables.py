@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +23,7 @@ from lstlab.report.tables import (
     number,
     numeric,
     render,
+    shown_path,
     summary_value,
     unit_of,
     wrap_note,
@@ -148,6 +150,24 @@ def test_cut_and_more_say_how_many_are_left_out():
 def test_notes_wrap_with_an_indent():
     lines = wrap_note("word " * 40, width=30)
     assert all(len(line) <= 30 for line in lines) and all(line.startswith("  ") for line in lines[1:])
+
+
+def test_a_path_longer_than_a_line_is_cut_after_its_slashes():
+    path = "/srv/" + "a" * 30 + "/" + "b" * 40 + "/prices.csv"
+    lines = wrap_note(f"data (the price table): {path}", width=40)
+    assert lines == ["data (the price table):", "  /srv/" + "a" * 30 + "/", "  " + "b" * 38, "  bb/prices.csv"]
+    assert "".join(line.strip() for line in lines[1:]) == path
+
+
+def test_shipped_and_local_paths_are_shown_short(tmp_path, monkeypatch):
+    import lstlab
+
+    shipped = Path(lstlab.__file__).parent / "market" / "data" / "prices.csv"
+    assert shown_path(str(shipped)) == "lstlab/market/data/prices.csv (built in)"
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(str(tmp_path / "in" / "p.csv")) == "in/p.csv"
+    assert shown_path("/elsewhere/p.csv") == "/elsewhere/p.csv"
+    assert summary_value("data", str(tmp_path / "p.csv")) == "p.csv"
 
 
 def test_key_values_carry_units():
