@@ -82,8 +82,15 @@ class Factory(Contract, Governable):
         if not isinstance(token_a, Token) or not isinstance(token_b, Token):
             return None
         key_a, key_b = token_a.key, token_b.key
-        ref = self._load(("pair", key_a, key_b) if key_a < key_b else ("pair", key_b, key_a), None)
+        ref = self._load(("pair", key_a, key_b) if key_a < key_b else ("pair", key_b, key_a), None)  # pair_key
         return None if ref is None else self.state.contract(ref.address)  # type: ignore[return-value]
+
+    @staticmethod
+    def pair_key(token_a: Token, token_b: Token) -> tuple[str, str, str]:
+        """The key of the record (a :class:`PairRef`) that names the pool of two tokens, either
+        order, in the factory's storage."""
+        key_a, key_b = token_a.key, token_b.key
+        return ("pair", key_a, key_b) if key_a < key_b else ("pair", key_b, key_a)
 
     def all_pairs(self) -> list[str]:
         """Addresses of every pool, in creation order."""

@@ -17,7 +17,7 @@ is the caller's code: it runs in the frame of ``to``, which must then be the cal
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Self
+from typing import Any, Self
 
 from amm.errors import (
     InsufficientInputAmount,
@@ -53,6 +53,10 @@ from chain import (
     external,
     token_node,
 )
+
+_new: Any = tuple.__new__
+"""``_new(Cls, values)`` builds the record ``Cls._make(values)`` builds (:mod:`chain.record`: one
+``tuple.__new__``) without the call of its partial: for the records every swap builds."""
 
 Callback = Callable[["Pair", int, int], None]
 """A flash-swap callback ``callback(pair, amount0_out, amount1_out)``: it must pay the pair back;
@@ -139,8 +143,8 @@ class Pair(Contract):
 
     def get_reserves(self) -> tuple[int, int, int]:
         """``(reserve0, reserve1, block_timestamp_last)`` as V2's ``getReserves``."""
-        r = self._storage["reserves"]
-        return r.reserve0, r.reserve1, r.block_timestamp_last
+        r: tuple[int, int, int, int, int, int] = self._storage["reserves"]  # a tuple of its fields (chain.Record)
+        return r[:3]
 
     def total_supply(self) -> int:
         """LP token supply (wei)."""
@@ -255,7 +259,6 @@ class Pair(Contract):
         state.emit(Burn(address, state.sender, amount0, amount1, to))
         return amount0, amount1
 
-    @external
     def swap(self, amount0_out: int, amount1_out: int, to: str, callback: Callback | None = None) -> None:
         """Send the outputs to ``to``, then require the fee-adjusted K of the balances.
 
@@ -266,47 +269,75 @@ class Pair(Contract):
         Raises InsufficientOutputAmount, InsufficientLiquidity, InsufficientInputAmount,
         KInvariant, ReserveOverflow, Locked, UnknownAccount, WrongNetwork, NotTheCaller.
         Emits Transfer(s), Sync, Swap.
+
+        An external action (:func:`chain.external`): the call frame the decorator opens is
+        opened inline here, as are ``state.put``, ``state.emit``, ``state.now`` and
+        ``state.sender`` (the hot path of every swap; tests/amm/test_general_paths.py compares it
+        with its general form).
         """
-        state, address = self.state, self.address
-        storage = self._storage
-        r: PairReserves = storage["reserves"]
-        reserve0, reserve1, timestamp_last, price0, price1, k_last = r
-        if (  # one cheap test for the common case; validate_swap names the failure
-            type(amount0_out) is not int or type(amount1_out) is not int or callback is not None
-            or not (0 <= amount0_out < reserve0 and 0 <= amount1_out < reserve1 and (amount0_out or amount1_out))
-            or storage.get("lock", False)
-        ):
-            validate_swap(amount0_out, amount1_out, reserve0, reserve1, storage.get("lock", False))
-            if callback is not None:
-                return self._flash_swap(r, amount0_out, amount1_out, to, callback)
-        token0, token1 = self.token0, self.token1
-        book0, book1 = self._books
-        balance0 = book0.get(address, 0) - amount0_out
-        balance1 = book1.get(address, 0) - amount1_out
-        # _settle inlined (the hot path of every swap): inputs, K, uint112, the accumulators
-        base0, base1 = reserve0 - amount0_out, reserve1 - amount1_out
-        in0 = balance0 - base0 if balance0 > base0 else 0
-        in1 = balance1 - base1 if balance1 > base1 else 0
-        if not (in0 or in1):
-            raise InsufficientInputAmount(f"nothing was sent to {address}: send the input before swap")
-        fee = self.fee_bps
-        if (balance0 * BPS - in0 * fee) * (balance1 * BPS - in1 * fee) < reserve0 * reserve1 * BPS_SQUARED:
-            raise KInvariant(f"swap out {amount0_out}/{amount1_out} for in {in0}/{in1} lowers K of {address}: "
-                             "send more or ask less")
-        if balance0 > UINT112_MAX or balance1 > UINT112_MAX:
-            raise ReserveOverflow(f"balances {balance0}/{balance1} of {address} exceed uint112: skim them")
-        ts = state.now % UINT32
-        elapsed = (ts - timestamp_last) % UINT32
-        if elapsed:
-            price0, price1 = accumulate(price0, price1, reserve0, reserve1, elapsed)
-        # every check passed: the writes below cannot fail past the first transfer
-        if amount0_out:
-            state.transfer(token0, address, to, amount0_out)
-        if amount1_out:
-            state.transfer(token1, address, to, amount1_out)
-        state.put(address, "reserves", PairReserves._make((balance0, balance1, ts, price0, price1, k_last)))
-        state.emit(Sync._make((address, balance0, balance1)),
-                   Swap._make((address, state.sender, in0, in1, amount0_out, amount1_out, to)))
+        state = self.state
+        frames = state._frames
+        if not frames and not state._journal.marks:  # chain.external's wrapper, inline
+            state._begin_tx()
+        address = self.address
+        frames.append(address)
+        try:
+            storage: dict[Any, Any] = self._storage  # type: ignore[assignment]  # live (chain.Contract)
+            r: PairReserves = storage["reserves"]
+            reserve0, reserve1, timestamp_last, price0, price1, k_last = r
+            if (  # one cheap test for the common case; validate_swap names the failure
+                type(amount0_out) is not int or type(amount1_out) is not int or callback is not None
+                or not (0 <= amount0_out < reserve0 and 0 <= amount1_out < reserve1 and (amount0_out or amount1_out))
+                or storage.get("lock", False)
+            ):
+                validate_swap(amount0_out, amount1_out, reserve0, reserve1, storage.get("lock", False))
+                if callback is not None:
+                    return self._flash_swap(r, amount0_out, amount1_out, to, callback)
+            book0, book1 = self._books
+            held0 = book0.get(address, 0)
+            held1 = book1.get(address, 0)
+            # _settle inlined: inputs, K, uint112, the accumulators; its input balance - (reserve - out)
+            # is held - reserve (balance = held - out)
+            in0 = held0 - reserve0 if held0 > reserve0 else 0
+            in1 = held1 - reserve1 if held1 > reserve1 else 0
+            balance0 = held0 - amount0_out
+            balance1 = held1 - amount1_out
+            if not (in0 or in1):
+                raise InsufficientInputAmount(f"nothing was sent to {address}: send the input before swap")
+            fee = self.fee_bps
+            if not in1:  # _settle's K test with a zero input divided by BPS on both sides: the same verdict
+                short = (balance0 * BPS - in0 * fee) * balance1 < reserve0 * reserve1 * BPS
+            elif not in0:
+                short = balance0 * (balance1 * BPS - in1 * fee) < reserve0 * reserve1 * BPS
+            else:
+                k = reserve0 * reserve1 * BPS_SQUARED
+                short = (balance0 * BPS - in0 * fee) * (balance1 * BPS - in1 * fee) < k
+            if short:
+                raise KInvariant(f"swap out {amount0_out}/{amount1_out} for in {in0}/{in1} lowers K of {address}: "
+                                 "send more or ask less")
+            if balance0 > UINT112_MAX or balance1 > UINT112_MAX:
+                raise ReserveOverflow(f"balances {balance0}/{balance1} of {address} exceed uint112: skim them")
+            ts = state._clock["now"] % UINT32  # state.now
+            if ts != timestamp_last:  # else no time elapsed (both are mod 2**32)
+                price0, price1 = accumulate(price0, price1, reserve0, reserve1, (ts - timestamp_last) % UINT32)
+            # every check passed: the writes below cannot fail past the first transfer
+            if amount0_out:
+                state.transfer(self.token0, address, to, amount0_out)
+            if amount1_out:
+                state.transfer(self.token1, address, to, amount1_out)
+            journal = state._journal
+            if journal.marks:  # state.put(address, "reserves", record), inline: journaled, then written
+                journal.entries.append((storage, "reserves", r))
+            else:
+                journal.base += 1
+            storage["reserves"] = _new(PairReserves, (balance0, balance1, ts, price0, price1, k_last))
+            state.events += (  # state.emit inside this frame: appended in order
+                _new(Sync, (address, balance0, balance1)),
+                _new(Swap, (address, state._sender, in0, in1, amount0_out, amount1_out, to)),
+            )
+            return None
+        finally:
+            frames.pop()
 
     def _settle(
         self, r: PairReserves, balance0: int, balance1: int, out0: int, out1: int

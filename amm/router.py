@@ -10,12 +10,13 @@ quoting lives in :mod:`amm.library`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple, Self
 
 from amm.errors import InvalidPath, Slippage
 from amm.factory import Factory
-from amm.library import get_amount_in, get_amount_out, quote
+from amm.library import fee_fraction, get_amount_in, get_amount_out, quote
 from amm.pair import Pair
 from amm.validation import validate_deadline, validate_pair_tokens, validate_path, validate_recipient
 from chain import UINT256_MAX, Contract, InvalidArgument, State, Token, WrongNetwork, check_amount, external
@@ -29,6 +30,13 @@ class Router(Contract):
     def __init__(self, state: State, address: str, network: str, factory: str) -> None:
         super().__init__(state, address, network)
         self.factory = factory
+        self._hops: dict[tuple[Token, Token], _Hop] = {}  # of this state: see _one_hop and bind
+
+    def bind(self, state: State) -> Self:
+        """The router bound to ``state`` (a fork), with no pool looked up yet."""
+        clone = super().bind(state)
+        clone._hops = {}
+        return clone
 
     @classmethod
     def deploy(cls, state: State, address: str, network: str, *, factory: str) -> Router:
@@ -110,9 +118,11 @@ class Router(Contract):
 
     def _caller_checks(self, sender: Any, to: Any, deadline: Any) -> None:
         """:meth:`_checks` before the amounts (a swap checks its two amounts inline)."""
-        self.authorize(sender, "sender")
         state = self.state
-        now = state.now
+        frames = state._frames
+        if not (len(frames) > 1 and frames[-1] == self.address and sender == frames[-2]):
+            self.authorize(sender, "sender")  # else authorize's common case: the caller's frame below ours
+        now = state._clock["now"]  # state.now
         if type(deadline) is not int or not now <= deadline <= UINT256_MAX:
             validate_deadline(now, deadline)
         if to != sender or not state.is_account(to):  # the sender was vouched for: an account is a recipient
@@ -164,44 +174,81 @@ class Router(Contract):
                 )
             return amount_a, amount_b
 
-    @external
     def swap_exact_in(
         self, sender: str, amount_in: int, amount_out_min: int, path: list[Token], to: str, deadline: int
     ) -> list[int]:
         """Swap exactly ``amount_in`` along ``path``; returns the amounts at each hop.
 
         Raises Slippage when the output is below ``amount_out_min``, Expired, InvalidPath,
-        NotTheCaller (``sender`` is not the caller). Atomic.
+        NotTheCaller (``sender`` is not the caller). Atomic. An external action
+        (:func:`chain.external`), its call frame opened inline as in :meth:`Pair.swap`.
         """
-        self._caller_checks(sender, to, deadline)
-        if type(amount_in) is not int or not 0 <= amount_in <= UINT256_MAX:
-            check_amount(amount_in)
-        if type(amount_out_min) is not int or not 0 <= amount_out_min <= UINT256_MAX:
-            check_amount(amount_out_min)
-        if type(path) is list and len(path) == 2 and type(path[0]) is type(path[1]) is Token:
-            return self._swap_one_hop(sender, amount_in, amount_out_min, path[0], path[1], to)
-        amounts, pairs = self._quote_out(amount_in, path)
-        if amounts[-1] < amount_out_min:
-            raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
-        return self._execute(sender, amounts, path, pairs, to)
+        state = self.state
+        frames = state._frames
+        if not frames and not state._journal.marks:  # chain.external's wrapper, inline
+            state._begin_tx()
+        frames.append(self.address)
+        try:
+            self._caller_checks(sender, to, deadline)
+            if type(amount_in) is not int or not 0 <= amount_in <= UINT256_MAX:
+                check_amount(amount_in)
+            if type(amount_out_min) is not int or not 0 <= amount_out_min <= UINT256_MAX:
+                check_amount(amount_out_min)
+            if type(path) is list and len(path) == 2 and type(path[0]) is type(path[1]) is Token:
+                return self._swap_one_hop(sender, amount_in, amount_out_min, path[0], path[1], to)
+            amounts, pairs = self._quote_out(amount_in, path)
+            if amounts[-1] < amount_out_min:
+                raise Slippage(f"output {amounts[-1]} is below amount_out_min {amount_out_min}")
+            return self._execute(sender, amounts, path, pairs, to)
+        finally:
+            frames.pop()
 
     def _swap_one_hop(
         self, sender: str, amount_in: int, amount_out_min: int, token_in: Token, token_out: Token, to: str
     ) -> list[int]:
         """:meth:`swap_exact_in` along one pool (the commonest path): the quote and the swap of
         :meth:`_quote_out` and :meth:`_execute` without their loops, in the same order."""
-        pair, r_in, r_out = self._hop(token_in, token_out)
-        out = get_amount_out(amount_in, r_in, r_out, pair.fee_bps)
+        state = self.state
+        records, key, ref, pair, zero_for_one, kept, whole = (
+            self._hops.get((token_in, token_out)) or self._one_hop(token_in, token_out)
+        )
+        if state._records.get(self.factory) is not records or records.get(key) is not ref:
+            # the factory's record of the pool changed (a revert, a fork's pool): look it up again
+            records, key, ref, pair, zero_for_one, kept, whole = self._one_hop(token_in, token_out)
+        reserve0, reserve1, _, _, _, _ = pair._storage["reserves"]
+        reserve_in, reserve_out = (reserve0, reserve1) if zero_for_one else (reserve1, reserve0)
+        if amount_in and reserve_in and reserve_out:  # get_amount_out inline, its checks passed
+            with_fee = amount_in * kept
+            numerator = with_fee * reserve_out
+            denominator = reserve_in * whole + with_fee
+            if numerator > UINT256_MAX or denominator > UINT256_MAX:
+                get_amount_out(amount_in, reserve_in, reserve_out, pair.fee_bps)  # raises MathOverflow
+            out = numerator // denominator
+        else:
+            out = get_amount_out(amount_in, reserve_in, reserve_out, pair.fee_bps)  # raises
         if out < amount_out_min:
             raise Slippage(f"output {out} is below amount_out_min {amount_out_min}")
-        state = self.state
         with state.atomic():
             state.transfer(token_in, sender, pair.address, amount_in)
-            if token_in is pair.token0:
+            if zero_for_one:
                 pair.swap(0, out, to)
             else:
                 pair.swap(out, 0, to)
         return [amount_in, out]
+
+    def _one_hop(self, token_in: Token, token_out: Token) -> _Hop:
+        """The pool of two tokens as :meth:`_hop` finds it (raising as it does), kept for
+        :meth:`_swap_one_hop` with the factory record it stands on."""
+        factory: Factory = self.state.contract(self.factory)  # type: ignore[assignment]
+        pair = factory.get_pair(token_in, token_out)
+        if pair is None:
+            raise InvalidPath(f"no pool for {token_in!s}/{token_out!s} in factory {self.factory}")
+        key = factory.pair_key(token_in, token_out)
+        records = factory._storage
+        kept, whole = fee_fraction(pair.fee_bps)
+        hop = _Hop(records, key, records[key], pair, token_in is pair.token0, kept, whole)
+        self._hops[token_in, token_out] = hop
+        return hop
 
     @external
     def swap_exact_out(
@@ -233,6 +280,21 @@ class Router(Contract):
                 else:
                     pair.swap(out, 0, recipient)
         return amounts
+
+
+class _Hop(NamedTuple):
+    """One pool of :meth:`Router._swap_one_hop`: the factory's records, the key and the record
+    (a :class:`amm.factory.PairRef`) that name it, the pool, whether the input is its token0,
+    and its fee as ``fee_fraction``. Valid while that record is the one stored there: a pool
+    is named once, and a revert removes the record with the pool."""
+
+    records: Mapping[Any, Any]
+    key: tuple[str, str, str]
+    ref: Any
+    pair: Pair
+    zero_for_one: bool
+    kept: int
+    whole: int
 
 
 def _optimal(

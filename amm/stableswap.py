@@ -59,6 +59,8 @@ from chain import (
 
 PRECISION = sm.PRECISION
 FEE_DENOMINATOR = sm.FEE_DENOMINATOR
+_new: Any = tuple.__new__
+"""``Cls._make(values)`` as ``_new(Cls, values)``, without its partial's call (as in :mod:`amm.pair`)."""
 
 
 class StableState(Record):
@@ -195,16 +197,22 @@ class StableSwap(Contract, Governable):
         coin j's rate. Raises InsufficientInputAmount when ``dx`` is too small to pay anything."""
         state, address = self.state, self.address
         rates = self._static_rates or self.rates()
-        now = state.now
-        amp = st.future_A if now >= st.future_A_time else sm.ramped_A(
-            st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, now
-        )
-        admin = st.admin_balances
+        initial_A, future_A, initial_A_time, future_A_time, fee, _, admin = st
+        now = state._clock["now"]  # state.now
+        if now >= future_A_time:
+            amp = future_A
+        else:
+            amp = sm.ramped_A(initial_A, future_A, initial_A_time, future_A_time, now)
         if self.n == 2:  # the two-coin pool unrolled: the hot path of every LST pool
             book0, book1 = self._books
-            x0 = (book0.get(address, 0) - admin[0]) * rates[0] // PRECISION
-            x1 = (book1.get(address, 0) - admin[1]) * rates[1] // PRECISION
-            dy, dy_fee = sm.exchange_dy2(i, dx, x0, x1, rates[i], rates[j], amp, st.fee)
+            rate0, rate1 = rates
+            x0 = book0.get(address, 0) - admin[0]
+            x1 = book1.get(address, 0) - admin[1]
+            if rate0 != PRECISION:  # at a rate of 1e18 the scaled balance is the balance
+                x0 = x0 * rate0 // PRECISION
+            if rate1 != PRECISION:
+                x1 = x1 * rate1 // PRECISION
+            dy, dy_fee = sm.exchange_dy2(i, dx, x0, x1, rates[i], rates[j], amp, fee)
             return dy, dy_fee, rates[j]
         xp = [
             (state.balance_of(c, address) - a) * r // PRECISION
@@ -225,8 +233,10 @@ class StableSwap(Contract, Governable):
 
     def get_dy(self, i: int, j: int, dx: int) -> int:
         """What ``exchange(i, j, dx)`` pays now (wei of coin j): ``xp_j - y - 1`` less the fee."""
-        validate_coins(i, j, self.n)
-        validate_input(dx)
+        if type(i) is not int or type(j) is not int or (i, j) not in self._coin_pairs:
+            validate_coins(i, j, self.n)  # names the failure (as in exchange)
+        if type(dx) is not int or not 0 < dx <= UINT256_MAX:
+            validate_input(dx)
         return self._dy(i, j, dx, self._load("state"))[0]
 
     def calc_token_amount(self, amounts: Sequence[int], is_deposit: bool) -> int:
@@ -240,7 +250,6 @@ class StableSwap(Contract, Governable):
 
     # --- actions -------------------------------------------------------------------------
 
-    @external
     def exchange(self, sender: str, i: int, j: int, dx: int, min_dy: int) -> int:
         """Sell ``dx`` of coin ``i`` from ``sender`` (the caller) for coin ``j``; returns what was
         received.
@@ -251,36 +260,58 @@ class StableSwap(Contract, Governable):
 
         The admin fee is booked in the pool's one record, rebuilt and written only when the fee
         is non-zero (as the contract's one ``admin_balances[j]`` store); every check runs before
-        the first write, the transfer in.
+        the first write, the transfer in. An external action (:func:`chain.external`): its call
+        frame, :meth:`_sender`'s common cases, ``state.put`` and ``state.emit`` are inline, as in
+        :meth:`amm.Pair.swap` (tests/amm/test_general_paths.py compares it with its general form).
         """
         state = self.state
-        if state.is_contract(self.authorize(sender, "sender")):  # _sender inline
-            validate_recipient(state, sender, self.network)
-        if type(i) is not int or type(j) is not int or (i, j) not in self._coin_pairs:
-            validate_coins(i, j, self.n)
-        if type(dx) is not int or not 0 < dx <= UINT256_MAX:
-            validate_input(dx)
-        if type(min_dy) is not int or not 0 <= min_dy <= UINT256_MAX:
-            check_amount(min_dy, "min_dy")
+        frames = state._frames
+        if not frames and not state._journal.marks:  # chain.external's wrapper, inline
+            state._begin_tx()
         address = self.address
-        st: StableState = self._storage["state"]
-        dy, dy_fee, rate_j = self._dy(i, j, dx, st)
-        if dy < min_dy:
-            raise Slippage(f"exchange pays {dy}, below min_dy {min_dy}: widen it or trade less")
-        coins = self.coins
-        state.transfer(coins[i], sender, address, dx)  # the only write that can fail
-        state.transfer(coins[j], address, sender, dy)
-        admin_fee = st.admin_fee
-        if admin_fee:
-            dy_admin = dy_fee * admin_fee // FEE_DENOMINATOR * PRECISION // rate_j
-            if dy_admin:
-                admin = list(st.admin_balances)
-                admin[j] += dy_admin
-                state.put(address, "state", StableState._make((
-                    st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, st.fee, admin_fee, tuple(admin),
-                )))  # a record of ints built here
-        state.emit(TokenExchange._make((address, sender, i, dx, j, dy)))
-        return dy
+        frames.append(address)
+        try:
+            if len(frames) > 1 and sender == frames[-2]:  # _sender: authorize passes the caller below our frame
+                if state.is_contract(sender):
+                    validate_recipient(state, sender, self.network)
+            elif len(frames) > 1 or not state.is_account(sender):  # (outside every frame: an account passes)
+                self._sender(sender)
+            if type(i) is not int or type(j) is not int or (i, j) not in self._coin_pairs:
+                validate_coins(i, j, self.n)
+            if type(dx) is not int or not 0 < dx <= UINT256_MAX:
+                validate_input(dx)
+            if type(min_dy) is not int or not 0 <= min_dy <= UINT256_MAX:
+                check_amount(min_dy, "min_dy")
+            storage: dict[Any, Any] = self._storage  # type: ignore[assignment]  # live (chain.Contract)
+            st: StableState = storage["state"]
+            dy, dy_fee, rate_j = self._dy(i, j, dx, st)
+            if dy < min_dy:
+                raise Slippage(f"exchange pays {dy}, below min_dy {min_dy}: widen it or trade less")
+            coins = self.coins
+            state.transfer(coins[i], sender, address, dx)  # the only write that can fail
+            state.transfer(coins[j], address, sender, dy)
+            initial_A, future_A, initial_A_time, future_A_time, fee, admin_fee, admin = st
+            if admin_fee:
+                dy_admin = dy_fee * admin_fee // FEE_DENOMINATOR
+                if rate_j != PRECISION:  # times 1e18 // 1e18 is itself
+                    dy_admin = dy_admin * PRECISION // rate_j
+                if dy_admin:
+                    if self.n == 2:  # admin_balances with dy_admin added at j
+                        booked = (admin[0] + dy_admin, admin[1]) if j == 0 else (admin[0], admin[1] + dy_admin)
+                    else:
+                        booked = tuple(a + dy_admin if k == j else a for k, a in enumerate(admin))
+                    journal = state._journal
+                    if journal.marks:  # state.put(address, "state", record), inline: journaled, then written
+                        journal.entries.append((storage, "state", st))
+                    else:
+                        journal.base += 1
+                    storage["state"] = _new(StableState, (  # a record of ints built here
+                        initial_A, future_A, initial_A_time, future_A_time, fee, admin_fee, booked,
+                    ))
+            state.events.append(_new(TokenExchange, (address, sender, i, dx, j, dy)))  # state.emit in our frame
+            return dy
+        finally:
+            frames.pop()
 
     @external
     def add_liquidity(self, sender: str, amounts: Sequence[int], min_mint_amount: int) -> int:

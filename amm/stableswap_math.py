@@ -10,6 +10,8 @@ Raises NoConvergence when an iteration has not converged within 255 rounds.
 
 from __future__ import annotations
 
+from math import isqrt
+
 from amm.errors import InsufficientInputAmount, NoConvergence
 
 A_PRECISION = 100
@@ -32,16 +34,15 @@ def get_D(xp: tuple[int, ...] | list[int], amp: int) -> int:
         return 0
     d = s
     ann = amp * n
+    dens = [x * n + 1 for x in xp]  # the round's D_P denominators and terms that do not change
+    numer, ann_less, n_plus = ann * s // A_PRECISION, ann - A_PRECISION, n + 1
     for _ in range(255):
         d_p = d
-        for x in xp:
-            d_p = d_p * d // (x * n + 1)
+        for den in dens:
+            d_p = d_p * d // den
         d_prev = d
-        d = (ann * s // A_PRECISION + d_p * n) * d // ((ann - A_PRECISION) * d // A_PRECISION + (n + 1) * d_p)
-        if d > d_prev:
-            if d - d_prev <= 1:
-                return d
-        elif d_prev - d <= 1:
+        d = (numer + d_p * n) * d // (ann_less * d // A_PRECISION + n_plus * d_p)
+        if -1 <= d - d_prev <= 1:
             return d
     raise NoConvergence(f"get_D did not converge for xp={list(xp)}, amp={amp}")
 
@@ -65,15 +66,42 @@ def _get_D2(x0: int, x1: int, amp: int) -> int:
     raise NoConvergence(f"get_D did not converge for xp={[x0, x1]}, amp={amp}")
 
 
+_SOLVE_Y_BOUND = 2**254
+"""Below it, Curve's y iteration started at or above its fixed point returns within 255 rounds."""
+
+
 def _solve_y(c: int, b: int, d: int) -> int:
-    y = d
+    """Curve's y iteration ``y = (y*y + c) // (2*y + b - d)`` from ``y = d``, until y moves by at
+    most 1 (``get_y``, ``get_y_D``); the loop's result, computed directly where it is known.
+
+    With ``f(y) = y*y + (b - d)*y - c`` (``c > 0``: roots ``r2 < 0 < r``), a round maps y to
+    ``y - ceil(f(y) / f'(y))``. Let ``m`` be an integer with ``f(m) <= 0`` and ``f(m + 1) >= 2``:
+    then ``m = floor(r)``; the round maps m and m + 1 to m; ``f/f'`` grows above r and
+    ``f(m + 1) >= 2`` makes the round move every y >= m + 2 by at least 2, to no less than m
+    (Newton from above the root of a convex function stays above it), at least halving
+    ``y - r``. So from any start ``d >= m`` the loop returns m, within ``bit_length(d) + 1 <=
+    255`` rounds when ``d < 2**254``. ``m`` is ``floor((sqrt(disc) - (b - d)) / 2)`` with
+    ``disc = (b - d)**2 + 4c`` (math.isqrt); when the conditions fail (they hold for pools'
+    values; tests/amm/test_hot_paths.py compares both on wide ranges) the loop runs.
+    """
     b_less = b - d
+    if c > 0 and d < _SOLVE_Y_BOUND:
+        m = (isqrt(b_less * b_less + 4 * c) - b_less) // 2
+        f_m = m * (m + b_less) - c
+        if m <= d and f_m <= 0 and f_m + 2 * m + b_less >= 1:  # f(m + 1) = f(m) + 2m + 1 + (b - d) >= 2
+            return m
+    return _solve_y_loop(c, b_less, d)
+
+
+def _solve_y_loop(c: int, b_less: int, d: int) -> int:
+    """:func:`_solve_y`'s iteration, round by round (``b_less = b - d``)."""
+    y = d
     for _ in range(255):
         y_prev = y
         y = (y * y + c) // (2 * y + b_less)
         if -1 <= y - y_prev <= 1:
             return y
-    raise NoConvergence(f"get_y did not converge (c={c}, b={b}, D={d})")
+    raise NoConvergence(f"get_y did not converge (c={c}, b={b_less + d}, D={d})")
 
 
 def get_y(i: int, j: int, x: int, xp: tuple[int, ...] | list[int], amp: int, d: int | None = None) -> int:
@@ -118,13 +146,15 @@ def exchange_dy(
 
 
 def exchange_dy2(i: int, dx: int, x0: int, x1: int, rate_in: int, rate_out: int, amp: int,
-                 fee: int) -> tuple[int, int]:
+                 fee: int, d: int | None = None) -> tuple[int, int]:
     """:func:`exchange_dy` of a two-coin pool with scaled balances ``x0``/``x1``, selling ``dx``
-    wei of coin ``i`` (rate ``rate_in``) for the other (``rate_out``): the same operations in the
-    same order (``get_D``, ``get_y``, the fee), with the per-call dispatch unrolled."""
-    d = _get_D2(x0, x1, amp)
+    wei of coin ``i`` (rate ``rate_in``) for the other (``rate_out``), at the invariant ``d``
+    (computed unless given): the same operations in the same order (``get_D``, ``get_y``, the
+    fee), with the per-call dispatch unrolled."""
+    if d is None:
+        d = _get_D2(x0, x1, amp)
     x_in, x_out = (x0, x1) if i == 0 else (x1, x0)
-    x = x_in + dx * rate_in // PRECISION
+    x = x_in + (dx if rate_in == PRECISION else dx * rate_in // PRECISION)  # dx * 1e18 // 1e18 is dx
     ann = amp * 2
     c = d * d // (x * 2) * d * A_PRECISION // (ann * 2)
     y = _solve_y(c, x + d * A_PRECISION // ann, d)
@@ -132,7 +162,8 @@ def exchange_dy2(i: int, dx: int, x0: int, x1: int, rate_in: int, rate_out: int,
     if dy < 0:
         raise InsufficientInputAmount(f"dx {dx} is too small to buy any of coin {1 - i}")
     dy_fee = dy * fee // FEE_DENOMINATOR
-    return (dy - dy_fee) * PRECISION // rate_out, dy_fee
+    dy -= dy_fee
+    return (dy if rate_out == PRECISION else dy * PRECISION // rate_out), dy_fee
 
 
 def get_y_D(amp: int, i: int, xp: tuple[int, ...] | list[int], d: int) -> int:

@@ -23,27 +23,30 @@ import attrs
 from amm import stableswap_math as sm
 from amm.errors import NoConvergence
 from amm.validation import validate_coins, validate_input
-from chain import InvalidArgument
+from chain import UINT256_MAX, InvalidArgument
 
 NEWTON_ROUNDS = 60
 
 
-def _v(ann: float, u: float) -> float:
-    """``v`` on the invariant at ``u`` (the positive root of ``Ann v^2 + b v - 1/(4u) = 0``)."""
+def slope(ann: float, u: float) -> tuple[float, float]:
+    """``(s, ds/du)``: ``s = -dv/du`` along the invariant at ``u`` and its derivative.
+
+    ``v`` is the positive root of ``Ann v^2 + b v - 1/(4u) = 0``, the invariant at ``u``; each
+    product of u and v is computed once, in the left-to-right order of the formulas
+    (``u * u * v * v`` is ``(u * u * v) * v``)."""
     b = ann * u + 1.0 - ann
     c = 1.0 / (4.0 * u)
     root = sqrt(b * b + 4.0 * ann * c)
-    return 2.0 * c / (b + root) if b >= 0 else (root - b) / (2.0 * ann)
-
-
-def slope(ann: float, u: float) -> tuple[float, float]:
-    """``(s, ds/du)``: ``s = -dv/du`` along the invariant at ``u`` and its derivative."""
-    v = _v(ann, u)
-    num = ann + 0.25 / (u * u * v)
-    den = ann + 0.25 / (u * v * v)
+    v = 2.0 * c / (b + root) if b >= 0 else (root - b) / (2.0 * ann)
+    uu = u * u
+    uuv = uu * v
+    uuvv = uuv * v
+    uvv = u * v * v
+    num = ann + 0.25 / uuv
+    den = ann + 0.25 / uvv
     s = num / den
-    d_num = 0.25 * (s / (u * u * v * v) - 2.0 / (u * u * u * v))
-    d_den = 0.25 * (2.0 * s / (u * v * v * v) - 1.0 / (u * u * v * v))
+    d_num = 0.25 * (s / uuvv - 2.0 / (uu * u * v))
+    d_den = 0.25 * (2.0 * s / (uvv * v) - 1.0 / uuvv)
     return s, (d_num - s * d_den) / den
 
 
@@ -63,26 +66,36 @@ class PoolQuote:
     def of(cls, pool: Any) -> PoolQuote:
         """Read ``pool`` (an :class:`amm.StableSwap`) now: its feeds once, its balances once."""
         rates = tuple(pool.rates())
-        xp = tuple(sm.scaled(pool.balances(), rates))
-        amp = pool.A_precise()
+        st = pool.record  # read once: what balances(), A_precise() and the fee read
+        xp = tuple(sm.scaled(pool.balances(st), rates))
+        amp = sm.ramped_A(st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, pool.state.now)
         try:
             d: int | None = sm.get_D(xp, amp)
         except NoConvergence:
             d = None
-        return cls(xp, rates, amp, d, pool.record.fee)
+        return cls(xp, rates, amp, d, st.fee)
 
     def get_dy(self, i: int, j: int, dx: int) -> int:
         """What the pool's ``get_dy(i, j, dx)`` returns in the state read; raises as it does."""
-        validate_coins(i, j, len(self.xp))
-        validate_input(dx)
-        return sm.exchange_dy(i, j, dx, self.xp, self.rates, self.amp, self.fee, self.d)[0]
+        xp = self.xp
+        n = len(xp)
+        if type(i) is not int or type(j) is not int or not (0 <= i < n and 0 <= j < n and i != j):
+            validate_coins(i, j, n)  # names the failure; the common case passes the test above
+        if type(dx) is not int or not 0 < dx <= UINT256_MAX:
+            validate_input(dx)
+        rates = self.rates
+        if n == 2:  # exchange_dy at d, unrolled for two coins (where d is None both compute D, and raise)
+            return sm.exchange_dy2(i, dx, xp[0], xp[1], rates[i], rates[j], self.amp, self.fee, self.d)[0]
+        return sm.exchange_dy(i, j, dx, xp, rates, self.amp, self.fee, self.d)[0]
 
     def _setup(self, i: int, j: int) -> tuple[float, float, float, float]:
         """``(D, Ann, wei of coin i per unit of u, coin-j-per-coin-i factor of the fee-paid
         slope)``; D is 0 for an empty pool. Raises NoConvergence where the pool's quotes do."""
-        validate_coins(i, j, len(self.xp))
-        if len(self.xp) != 2:
-            raise InvalidArgument(f"marginal prices are for 2-coin pools, this one has {len(self.xp)}")
+        n = len(self.xp)
+        if type(i) is not int or type(j) is not int or not (0 <= i < n and 0 <= j < n and i != j):
+            validate_coins(i, j, n)  # names the failure (as in get_dy)
+        if n != 2:
+            raise InvalidArgument(f"marginal prices are for 2-coin pools, this one has {n}")
         if self.d is None:
             raise NoConvergence(f"the invariant of xp={list(self.xp)} did not converge: no price")
         d = float(self.d)

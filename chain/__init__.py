@@ -33,6 +33,7 @@ from chain.feeds import (
     FeedUpdated,
     ManualFeed,
     PriceReading,
+    VersionedFeed,
     check_answer,
     require_fresh,
 )
@@ -54,7 +55,7 @@ __all__ = [
     "InvalidSnapshot", "LstlabError", "ManualFeed", "Network", "NoTransaction", "NotTheCaller",
     "Overflow", "ParamSpec", "ParameterOutOfBounds", "ParameterSet", "PriceReading", "Record", "Revert",
     "Snapshot", "StaleFeed", "State", "Token", "Transfer", "Unauthorized", "UnknownAccount",
-    "UnknownContract", "UnknownNetwork", "UnknownParameter", "UnknownToken", "WrongNetwork",
+    "UnknownContract", "UnknownNetwork", "UnknownParameter", "UnknownToken", "VersionedFeed", "WrongNetwork",
     "atomic", "check_amount", "check_answer", "check_bps", "check_decimals", "check_name",
     "check_record", "cycles", "exposed_to", "exposure", "external", "holders", "network_node",
     "require_fresh", "token_node",

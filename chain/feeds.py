@@ -9,7 +9,7 @@ value, an AMM TWAP, an LST exchange rate, a product of two feeds).
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol, Self, runtime_checkable
 
 import attrs
 
@@ -146,7 +146,39 @@ def _feed_of(state: State, address: object, network: str, role: str) -> Contract
     return feed
 
 
-class CompositeFeed(Contract):
+_POW10 = tuple(10**k for k in range(80))
+
+
+class VersionedFeed(Contract):
+    """A feed whose reading is a function of the state alone (its records, balances and the
+    clock, its sources' as well): :meth:`latest` computes it with :meth:`_read` once per state
+    version. The version changes with every write, so an unchanged version reads the same
+    value (a market valuing several accounts between two writes reads it once)."""
+
+    _kept: tuple[int, PriceReading] | None = None
+    """The last reading and the state version it was read at (derived data of this facade)."""
+
+    def bind(self, state: State) -> Self:
+        """The feed bound to ``state``, keeping no reading of the state it came from."""
+        clone = super().bind(state)
+        clone._kept = None
+        return clone
+
+    def latest(self) -> PriceReading:
+        """The reading now (:meth:`_read`, or the one read at this same version)."""
+        version = self.state.version
+        kept = self._kept
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        reading = self._read()
+        self._kept = (version, reading)
+        return reading
+
+    def _read(self) -> PriceReading:
+        raise NotImplementedError
+
+
+class CompositeFeed(VersionedFeed):
     """``first`` x ``second``: e.g. stETH/ETH x ETH/USD = stETH/USD, rounded down.
 
     The reading is as old as the older of the two.
@@ -185,9 +217,17 @@ class CompositeFeed(Contract):
         state.depend(address, second, "reads-price")
         return feed
 
-    def latest(self) -> PriceReading:
-        """The product of the two readings with this feed's decimals, as old as the older one."""
-        a = self.state.contract(self.first).latest()  # type: ignore[attr-defined]
-        b = self.state.contract(self.second).latest()  # type: ignore[attr-defined]
-        answer = a.answer * b.answer * 10**self.decimals // 10 ** (a.decimals + b.decimals)
-        return PriceReading(answer, self.decimals, min(a.updated_at, b.updated_at))
+    def _read(self) -> PriceReading:
+        """The product of the two readings with this feed's decimals, as old as the older one
+        (:meth:`VersionedFeed.latest` reads it once per state version)."""
+        state = self.state
+        a = state.contract(self.first).latest()  # type: ignore[attr-defined]
+        b = state.contract(self.second).latest()  # type: ignore[attr-defined]
+        decimals = self.decimals
+        shift = a.decimals + b.decimals - decimals
+        product = a.answer * b.answer
+        if 0 <= shift < len(_POW10):  # a x b x 10**d // 10**(da + db), the power of ten divided out
+            answer = product // _POW10[shift]
+        else:
+            answer = product * 10**decimals // 10 ** (shift + decimals)
+        return PriceReading._make((answer, decimals, min(a.updated_at, b.updated_at)))

@@ -21,14 +21,14 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
                  read: dict[int, int] | None = None) -> AccountData:
     """The account of ``pos`` at the current time; ``prices`` overrides reserve prices by id
     (base units) for what-if questions; ``read`` (when given) receives the price read from each
-    reserve's feed, by id."""
+    reserve's feed, by id. Feeds are read in reserve order, each once."""
     now = m.state.now
     storage = m._storage
-    emode = m._emode(pos.emode) if pos.emode else None
+    views = m._views
+    supplied, borrowed, mask, category = pos
+    emode = storage.get(("emode", category)) if category else None  # m._emode(category)
     collateral = debt = avg_ltv = avg_lt = 0
     zero_ltv = False
-    mask = pos.collateral_mask
-    supplied, borrowed = pos.supplied, pos.borrowed
     n_supplied, n_borrowed = len(supplied), len(borrowed)
     for i in range(max(n_supplied, n_borrowed)):
         as_collateral = mask >> i & 1 and i < n_supplied and supplied[i]
@@ -37,15 +37,19 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
             continue
         cfg = storage[("rcfg", i)]
         rs = storage[("rs", i)]
+        view = views.get(i)
+        if view is None or view.cfg is not cfg:
+            view = m._view(i, cfg)
         if prices is not None and i in prices:
             price = prices[i]
         else:
-            price = m._price(i, cfg)
+            price = view.price()
             if read is not None:
                 read[i] = price
-        unit = cfg.unit
+        unit = view.unit
+        fresh = rs.last_update == now
         if as_collateral and cfg.liquidation_threshold:
-            income = rs.liquidity_index if rs.last_update == now else normalized_income(rs, now)
+            income = rs.liquidity_index if fresh else normalized_income(rs, now)
             value = ray_mul(supplied[i], income) * price // unit
             collateral += value
             if emode is not None and cfg.emode_category == emode.id:
@@ -58,7 +62,7 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
                 zero_ltv = True
             avg_lt += value * lt
         if owes:
-            index = rs.variable_borrow_index if rs.last_update == now else normalized_debt(rs, now)
+            index = rs.variable_borrow_index if fresh else normalized_debt(rs, now)
             debt += ray_mul(borrowed[i], index) * price // unit
     if collateral:
         avg_ltv //= collateral
@@ -66,5 +70,6 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
     else:
         avg_ltv = avg_lt = 0
     hf = UINT256_MAX if debt == 0 else wad_div(percent_mul(collateral, avg_lt), debt)
-    available = max(percent_mul(collateral, avg_ltv) - debt, 0)
+    room = percent_mul(collateral, avg_ltv)
+    available = room - debt if room > debt else 0
     return AccountData._make((collateral, debt, available, avg_ltv, avg_lt, hf, zero_ltv))

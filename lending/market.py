@@ -2,8 +2,9 @@
 
 Reserves are chain ledger tokens of the market's network; the market's address holds the
 cash. aTokens and debt are scaled balances in :class:`lending.types.UserPosition` records.
-Prices come from any chain ``Feed`` stored by address and resolved at use, so forks and
-swapped feeds work; values are in the market's base currency with ``price_decimals``.
+Prices come from any chain ``Feed`` stored by address and read at every use; the facade of
+each reserve's feed is resolved once per configuration record of the reserve (:class:`ReserveView`),
+so forks and swapped feeds work; values are in the market's base currency with ``price_decimals``.
 Every action checks everything before its first write or wraps itself in a snapshot: a
 failure leaves no partial write, in or out of a transaction.
 
@@ -19,7 +20,7 @@ market's network except the market itself. Flash-loan callbacks run in the recei
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import attrs
 
@@ -28,6 +29,7 @@ from chain import (
     Governable,
     InvalidArgument,
     ParamSpec,
+    PriceReading,
     State,
     Token,
     Unauthorized,
@@ -89,6 +91,46 @@ def _rule(rule: object, v33: object) -> str:
     return str(rule)
 
 
+class ReserveView:
+    """What the hot paths derive from one reserve configuration record ``cfg``, computed once:
+    its unit (``cfg.unit``), the facade of its feed (``state.contract(cfg.feed)``), the market's
+    price decimals and the live book of its asset (``state.book(cfg.asset)``). Derived data of
+    one market facade bound to one state, never state (:meth:`Market._view`)."""
+
+    __slots__ = ("book", "cfg", "decimals", "feed", "unit")
+
+    def __init__(self, market: Market, cfg: ReserveConfig) -> None:
+        state = market.state
+        self.cfg = cfg
+        self.unit = cfg.unit
+        self.feed: Any = state.contract(cfg.feed)
+        self.decimals = market.price_decimals
+        self.book: Mapping[str, int] = state.book(cfg.asset)
+
+    def price(self) -> int:
+        """The reserve's price in base units, read from its feed now (an answer can change at
+        any time); raises InvalidAssetPrice unless it is a positive int within uint256 (a feed
+        returning 0 must not value collateral or debt)."""
+        feed = self.feed
+        decimals = self.decimals
+        try:
+            reading = feed.latest()
+            if type(reading) is PriceReading:  # PriceReading.rescaled with its first case inline
+                answer, places, _ = reading
+                price = answer * 1 if decimals == places else reading.rescaled(decimals)
+            else:
+                price = reading.rescaled(decimals)
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            raise InvalidAssetPrice(f"feed {feed.address!r} gave no usable price ({exc}): fix the feed "
+                                    "or set another one with set_feed") from None
+        if type(price) is not int or not 0 < price <= UINT256_MAX:
+            raise InvalidAssetPrice(
+                f"feed {feed.address!r} prices {self.cfg.asset.key} at {price!r} base units: the market "
+                "uses only positive int prices; fix the feed or set another one with set_feed"
+            )
+        return price
+
+
 class Market(Contract, Governable):
     """An Aave V3-style lending market on one network (see module docstring)."""
 
@@ -102,6 +144,19 @@ class Market(Contract, Governable):
         # Derived arrays of lending.risk, never state: rebuilt from the records whenever the
         # state object or the positions stamp differs from the one they were built for.
         self._risk_cache: Any = None
+        # The borrowers of lending.risk's exact path, kept the same way: (state, stamp, users).
+        self._borrowers_cache: Any = None
+        # Derived per-reserve data (:class:`ReserveView`), never state: see :meth:`_view`.
+        self._views: dict[int, ReserveView] = {}
+
+    def bind(self, state: State) -> Self:
+        """The market bound to ``state`` (a fork), with no derived data of the original (its
+        views hold the original state's feed facades and books)."""
+        clone = super().bind(state)
+        clone._views = {}
+        clone._risk_cache = None
+        clone._borrowers_cache = None
+        return clone
 
     @classmethod
     def deploy(
@@ -179,16 +234,20 @@ class Market(Contract, Governable):
         if old.borrowed != pos.borrowed:
             self._emit_scaled(user, "borrowed", old.borrowed, pos.borrowed)
 
-    def _put_position_change(self, user: str, pos: UserPosition, side: str, i: int, delta: int, index: int,
-                             asset: Token) -> None:
-        """Store ``pos``, which differs from the stored position by ``delta`` (non-zero) scaled
-        units of reserve ``i`` (``asset``) on ``side`` only, and emit its ScaledBalanceChanged at
-        ``index`` (the reserve's index on that side now): :meth:`_put_position` for the one
-        change of a supply or a borrow, without comparing the positions."""
+    def _put_change(self, i: int, rs: ReserveState, user: str, pos: UserPosition, side: str, delta: int,
+                    index: int, asset: Token, then: tuple[object, ...] = ()) -> None:
+        """Store reserve ``i``'s state ``rs`` and ``user``'s position ``pos``, which differs from
+        the stored position by ``delta`` (non-zero) scaled units of reserve ``i`` (``asset``) on
+        ``side`` only, then emit its ScaledBalanceChanged at ``index`` (the reserve's index on
+        that side now) and the events ``then``: :meth:`_put_rstate` and :meth:`_put_position`
+        (the same writes in the same order) for the one change of a supply or a borrow, without
+        comparing the positions."""
         state, address = self.state, self.address
-        state.put(address, ("pos", user), pos)  # tuples of ints and ints, built by UserPosition's methods
-        state.put(address, ("stamp",), state.version)
-        state.emit(ScaledBalanceChanged._make((address, asset, user, side, delta, index)))
+        put = state.put
+        put(address, ("rs", i), rs)  # records of ints (and tuples of ints) this package built
+        put(address, ("pos", user), pos)
+        put(address, ("stamp",), state.version)
+        state.emit(ScaledBalanceChanged._make((address, asset, user, side, delta, index)), *then)
 
     def _emit_scaled(self, user: str, side: str, old: tuple[int, ...], new: tuple[int, ...]) -> None:
         state = self.state
@@ -210,24 +269,22 @@ class Market(Contract, Governable):
         """The user's category when ``cfg``'s asset belongs to it (its figures then apply)."""
         return self._emode(pos.emode) if pos.emode and cfg.emode_category == pos.emode else None
 
+    def _view(self, i: int, cfg: ReserveConfig) -> ReserveView:
+        """The :class:`ReserveView` of reserve ``i`` for its current configuration ``cfg``, built
+        once per configuration record: every change of a reserve's settings (``set_feed``,
+        ``set_reserve_config``, ``set_param``, a revert) stores another record, so a view is
+        valid exactly while its ``cfg`` is the stored record."""
+        view = self._views.get(i)
+        if view is None or view.cfg is not cfg:
+            view = self._views[i] = ReserveView(self, cfg)
+        return view
+
     def _price(self, i: int, cfg: ReserveConfig | None = None) -> int:
         """Reserve ``i``'s price in base units (``cfg`` is its configuration, read when not
-        given); raises InvalidAssetPrice unless it is a positive int within uint256 (a feed
-        returning 0 must not value collateral or debt)."""
+        given), read from its feed now: :meth:`ReserveView.price`."""
         if cfg is None:
             cfg = self._rcfg(i)
-        feed: Any = self.state.contract(cfg.feed)
-        try:
-            price = feed.latest().rescaled(self.price_decimals)
-        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-            raise InvalidAssetPrice(f"feed {feed.address!r} gave no usable price ({exc}): fix the feed "
-                                    "or set another one with set_feed") from None
-        if type(price) is not int or not 0 < price <= UINT256_MAX:
-            raise InvalidAssetPrice(
-                f"feed {feed.address!r} prices {cfg.asset.key} at {price!r} base units: the market "
-                "uses only positive int prices; fix the feed or set another one with set_feed"
-            )
-        return price
+        return self._view(i, cfg).price()
 
     def reserve_id(self, asset: Token) -> int:
         """The reserve id of ``asset``; raises UnknownToken, WrongNetwork or ReserveNotListed."""
@@ -393,7 +450,9 @@ class Market(Contract, Governable):
         user = self.authorize(user, "user")
         if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
             check_amount(amount)
-        i = self.reserve_id(asset)
+        i = self._storage.get(("id", asset)) if isinstance(asset, Token) else None
+        if i is None:
+            i = self.reserve_id(asset)  # raises
         beneficiary = user if on_behalf_of is None else self._beneficiary(on_behalf_of, "on_behalf_of")
         execute_supply(self, user, i, amount, beneficiary)
 
@@ -414,7 +473,9 @@ class Market(Contract, Governable):
         user = self.authorize(user, "user")
         if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
             check_amount(amount)
-        i = self.reserve_id(asset)
+        i = self._storage.get(("id", asset)) if isinstance(asset, Token) else None
+        if i is None:
+            i = self.reserve_id(asset)  # raises
         with self.state.atomic():
             execute_borrow(self, user, i, amount)
 

@@ -14,10 +14,12 @@ import attrs
 
 from chain import Record
 from chain.fixedpoint import (
+    HALF_PERCENTAGE_FACTOR,
     HALF_RAY,
     PERCENTAGE_FACTOR,
     RAY,
     UINT256_MAX,
+    WAD_RAY_RATIO,
     percent_mul,
     ray_div,
     ray_mul,
@@ -27,6 +29,8 @@ from lending.errors import InvalidReserveParams
 
 _RAY_MUL_MAX = UINT256_MAX - HALF_RAY
 """The largest product ``rayMul`` rounds without reverting."""
+_PERCENT_MUL_MAX = UINT256_MAX - HALF_PERCENTAGE_FACTOR
+"""The largest product ``percentMul`` rounds without reverting."""
 
 
 @attrs.frozen
@@ -140,6 +144,8 @@ def variable_rates(strategy: RateStrategy, available_liquidity: int, variable_de
     where no revert is possible; anything else goes through :mod:`chain.fixedpoint`."""
     s = strategy
     optimal = s.optimal_usage
+    if not variable_debt and 0 < optimal <= RAY and reserve_factor <= PERCENTAGE_FACTOR:
+        return 0, s.base_rate  # usage 0: what follows gives these and cannot revert
     usage = 0
     if variable_debt:
         total = available_liquidity + variable_debt
@@ -160,8 +166,26 @@ def variable_rates(strategy: RateStrategy, available_liquidity: int, variable_de
         else:
             rise = ray_div(ray_mul(s.slope1, usage), optimal)
         variable_rate = s.base_rate + rise
+    bps = PERCENTAGE_FACTOR - reserve_factor
     if not variable_debt:
-        return percent_mul(0, PERCENTAGE_FACTOR - reserve_factor), variable_rate
+        return percent_mul(0, bps), variable_rate
+    weight = variable_debt * WAD_RAY_RATIO
+    product = weight * variable_rate
+    if weight <= UINT256_MAX and variable_rate >= 0 and product <= _RAY_MUL_MAX:
+        # rayDiv(rayMul(w, rate), w) for w = wadToRay(debt), inlined where neither can revert;
+        # for w > RAY it is the rate itself (rayMul is off by at most RAY/2: less than w/2 once
+        # divided back by w, so rayDiv's half-up rounding returns the rate)
+        if weight > RAY and product + weight <= _RAY_MUL_MAX:
+            overall = variable_rate
+        else:
+            numerator = (product + HALF_RAY) // RAY * RAY + weight // 2
+            overall = numerator // weight if numerator <= UINT256_MAX else ray_div((product + HALF_RAY) // RAY, weight)
+        product = overall * usage
+        if usage >= 0 and product <= _RAY_MUL_MAX and bps >= 0:  # percentMul(rayMul(overall, usage), bps)
+            product = (product + HALF_RAY) // RAY * bps
+            if product <= _PERCENT_MUL_MAX:
+                return (product + HALF_PERCENTAGE_FACTOR) // PERCENTAGE_FACTOR, variable_rate
+        return percent_mul(ray_mul(overall, usage), bps), variable_rate
     weight = wad_to_ray(variable_debt)
     overall = ray_div(ray_mul(weight, variable_rate), weight)
-    return percent_mul(ray_mul(overall, usage), PERCENTAGE_FACTOR - reserve_factor), variable_rate
+    return percent_mul(ray_mul(overall, usage), bps), variable_rate

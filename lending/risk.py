@@ -28,6 +28,7 @@ from lending.reserve import normalized_debt, normalized_income
 
 if TYPE_CHECKING:
     from lending.market import Market
+    from lending.types import ReserveConfig
 
 
 @attrs.frozen(eq=False)
@@ -38,6 +39,8 @@ class _Arrays:
     supplied: np.ndarray  # (users, reserves) scaled aTokens, 0 where not collateral
     borrowed: np.ndarray  # (users, reserves) scaled debt
     emode: np.ndarray  # (users,) category ids
+    categories: tuple[int, ...]  # the distinct category ids of the users, ascending
+    codes: np.ndarray  # (users,) index of each user's category in ``categories``
 
 
 def _arrays(m: Market) -> _Arrays:
@@ -46,24 +49,78 @@ def _arrays(m: Market) -> _Arrays:
     if cache is not None and cache.state_id is m.state and cache.stamp == stamp:
         return cache
     n = m.config().reserve_count
-    users, rows_s, rows_b, modes = [], [], [], []
+    users: list[str] = []
+    flat_s: list[int] = []
+    flat_b: list[int] = []
+    masks: list[int] = []
+    modes: list[int] = []
     pad = (0,) * n
     for key, pos in m._records().items():
-        if key[0] != "pos" or not any(pos.borrowed):
+        if key[0] != "pos":
+            continue
+        supplied, borrowed, mask, emode = pos
+        if not any(borrowed):
             continue
         users.append(key[1])
-        mask = pos.collateral_mask
-        rows_s.append([s if mask >> i & 1 else 0 for i, s in enumerate((pos.supplied + pad)[:n])])
-        rows_b.append((pos.borrowed + pad)[:n])
-        modes.append(pos.emode)
+        flat_s += supplied
+        flat_s += pad[len(supplied):]
+        flat_b += borrowed
+        flat_b += pad[len(borrowed):]
+        masks.append(mask)
+        modes.append(emode)
     shape = (len(users), n)
+    supplied_all = np.array(flat_s, dtype=np.float64).reshape(shape)
+    emode_ids = np.array(modes, dtype=np.int64)
+    categories, codes = np.unique(emode_ids, return_inverse=True)
     arrays = _Arrays(
-        m.state, stamp, tuple(users),
-        np.array(rows_s, dtype=np.float64).reshape(shape), np.array(rows_b, dtype=np.float64).reshape(shape),
-        np.array(modes, dtype=np.int64),
+        m.state, stamp, tuple(users), np.where(_collateral_bits(masks, n), supplied_all, 0.0),
+        np.array(flat_b, dtype=np.float64).reshape(shape), emode_ids, tuple(categories.tolist()), codes,
     )
     m._risk_cache = arrays
     return arrays
+
+
+def _collateral_bits(masks: list[int], n: int) -> np.ndarray:
+    """``(users, n)`` booleans: bit ``i`` of each user's collateral mask."""
+    if n < 63:
+        try:
+            words = np.array(masks, dtype=np.int64)
+        except OverflowError:  # a mask with bits past int64: read bit by bit below
+            pass
+        else:
+            bits: np.ndarray = (words[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1 != 0
+            return bits
+    return np.array([[mask >> i & 1 for i in range(n)] for mask in masks], dtype=bool).reshape(len(masks), n)
+
+
+def _row_sums(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=1)`` for a C-contiguous 2-d array, value for value: numpy adds fewer than
+    8 columns one after the other, left to right, which the columns added here repeat without
+    numpy's strided reduction (much slower on few columns); 8 or more go to ``sum``."""
+    columns = x.shape[1]
+    if not 0 < columns < 8:
+        sums: np.ndarray = x.sum(axis=1)
+        return sums
+    total = x[:, 0].copy()
+    for k in range(1, columns):
+        total += x[:, k]
+    return total
+
+
+def _weights(m: Market, a: _Arrays, cfgs: list[ReserveConfig], lt: np.ndarray) -> np.ndarray:
+    """Each user's liquidation threshold per reserve (bps, float): the user's eMode category's
+    for an asset of that category, else the reserve's; ``lt`` itself (one row, broadcast) when
+    no user is in a category."""
+    if not any(a.categories):
+        return lt
+    rows = []
+    for cid in a.categories:
+        cat = m._emode(cid) if cid else None
+        weight = cat.liquidation_threshold if cat is not None else 0
+        rows.append([weight if cid and c.emode_category == cid else lt[i] for i, c in enumerate(cfgs)])
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), len(cfgs))
+    weights: np.ndarray = table[a.codes]
+    return weights
 
 
 def health_factors(m: Market) -> tuple[tuple[str, ...], np.ndarray]:
@@ -79,31 +136,47 @@ def health_factors(m: Market) -> tuple[tuple[str, ...], np.ndarray]:
     now = m.state.now
     cfgs = [m._rcfg(i) for i in range(n)]
     states = [m._rstate(i) for i in range(n)]
-    value = np.array([m._price(i) / c.unit for i, c in enumerate(cfgs)], dtype=np.float64)
+    views = [m._view(i, c) for i, c in enumerate(cfgs)]
+    value = np.array([v.price() / v.unit for v in views], dtype=np.float64)
     income = np.array([normalized_income(s, now) / RAY for s in states]) * value
     debt_value = np.array([normalized_debt(s, now) / RAY for s in states]) * value
     lt = np.array([c.liquidation_threshold for c in cfgs], dtype=np.float64)
-    category = np.array([c.emode_category for c in cfgs], dtype=np.int64)
-    table = np.zeros(256)
-    for cid in np.unique(a.emode).tolist():  # only the categories in use: O(categories), not O(records)
-        cat = m._emode(cid) if cid else None
-        if cat is not None:
-            table[cid] = cat.liquidation_threshold
-    in_emode = (a.emode[:, None] == category[None, :]) & (a.emode[:, None] != 0)
-    weights = np.where(in_emode, table[a.emode][:, None], lt[None, :])
     collateral = a.supplied * income
-    total = collateral.sum(axis=1)
+    total = _row_sums(collateral)
     safe_total = np.where(total > 0, total, 1.0)
     # Aave floors the average threshold to whole bps; so does this view (1e-9 guards ties).
-    avg_lt = np.floor((collateral * weights).sum(axis=1) / safe_total + 1e-9)
+    avg_lt = np.floor(_row_sums(collateral * _weights(m, a, cfgs, lt)) / safe_total + 1e-9)
     debt = a.borrowed @ debt_value
     hf = np.where(debt > 0, total * avg_lt / 1e4 / np.where(debt > 0, debt, 1.0), np.inf)
     return a.users, hf
 
 
+EXACT_BOOK = 16
+"""A book of at most this many borrowers is checked exactly, position by position: fewer
+integer health factors than building and reading the float arrays costs, the same answer."""
+
+
+def borrowers(m: Market) -> tuple[str, ...]:
+    """Every user with debt, in the order of the market's records (those of
+    :func:`health_factors`); remembered until a position is written (the positions stamp)."""
+    stamp = m._load(("stamp",), -1)
+    cache = m._borrowers_cache
+    if cache is not None and cache[0] is m.state and cache[1] == stamp:
+        users: tuple[str, ...] = cache[2]
+        return users
+    users = tuple(key[1] for key, pos in m._records().items() if key[0] == "pos" and any(pos.borrowed))
+    m._borrowers_cache = (m.state, stamp, users)
+    return users
+
+
 def liquidatable(m: Market, margin: float = 2e-4) -> list[str]:
-    """Users whose *exact* health factor is below 1 (candidates from the float view within
-    ``margin``, each confirmed with the integer computation)."""
+    """Users whose *exact* health factor is below 1, in the order of the market's records: on
+    a book of at most :data:`EXACT_BOOK` borrowers every one checked with the integer
+    computation; on a larger one the candidates of the float view within ``margin``, each
+    confirmed with it."""
+    users = borrowers(m)
+    if len(users) <= EXACT_BOOK:
+        return [u for u in users if account_data(m, m._position(u)).health_factor < WAD]
     users, hf = health_factors(m)
     picked = np.nonzero(hf < 1.0 + margin)[0]
     return [users[k] for k in picked if account_data(m, m._position(users[k])).health_factor < WAD]

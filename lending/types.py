@@ -107,10 +107,14 @@ class UserPosition(Record):
         return any(self.borrowed)
 
     def with_supplied(self, i: int, scaled: int) -> UserPosition:
-        return UserPosition(_put(self.supplied, i, scaled), self.borrowed, self.collateral_mask, self.emode)
+        return UserPosition._make((_put(self.supplied, i, scaled), self.borrowed, self.collateral_mask, self.emode))
 
     def with_borrowed(self, i: int, scaled: int) -> UserPosition:
-        return UserPosition(self.supplied, _put(self.borrowed, i, scaled), self.collateral_mask, self.emode)
+        return UserPosition._make((self.supplied, _put(self.borrowed, i, scaled), self.collateral_mask, self.emode))
+
+    def plus_borrowed(self, i: int, scaled: int) -> UserPosition:
+        """``with_borrowed(i, borrowed_of(i) + scaled)``."""
+        return UserPosition._make((self.supplied, added_at(self.borrowed, i, scaled), self.collateral_mask, self.emode))
 
     def with_collateral(self, i: int, enabled: bool) -> UserPosition:
         mask = self.collateral_mask | (1 << i) if enabled else self.collateral_mask & ~(1 << i)
@@ -128,6 +132,13 @@ def _put(values: tuple[int, ...], i: int, value: int) -> tuple[int, ...]:
     if i >= len(values):
         values = values + (0,) * (i + 1 - len(values))
     return values[:i] + (value,) + values[i + 1 :]
+
+
+def added_at(values: tuple[int, ...], i: int, amount: int) -> tuple[int, ...]:
+    """``_put(values, i, value at i + amount)`` (missing values are 0)."""
+    if i < len(values):
+        return values[:i] + (values[i] + amount,) + values[i + 1 :]
+    return values + (0,) * (i - len(values)) + (amount,)
 
 
 LIQUIDATION_RULES = ("v2", "v3.0.2", "v3.3")

@@ -35,7 +35,7 @@ from lending.errors import (
     UnknownEModeCategory,
 )
 from lending.sentinel import validate_borrow_allowed
-from lending.types import AccountData, ReserveConfig, ReserveState, UserPosition
+from lending.types import AccountData, MarketConfig, ReserveConfig, ReserveState, UserPosition
 
 if TYPE_CHECKING:
     from lending.market import Market
@@ -85,11 +85,12 @@ def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPo
     (SequencerDown, GracePeriod), cap, eMode, then the account: fresh prices (StaleFeed, when
     the market sets a max age), collateral, LTV, HF > 1, collateral covering debt + amount at
     the LTV. Each feed is read once (the account's prices serve the new debt's too)."""
-    _nonzero(amount)
-    validate_flags(cfg, frozen=True)
+    if amount == 0 or not cfg.active or cfg.paused or cfg.frozen:  # else both pass
+        _nonzero(amount)
+        validate_flags(cfg, frozen=True)
     if not cfg.borrowing_enabled:
         raise BorrowingNotEnabled(f"{cfg.asset.key} cannot be borrowed in this market")
-    mc = m.config()
+    mc: MarketConfig = m._storage[("config",)]
     if mc.sequencer_feed is not None:
         validate_borrow_allowed(m)
     if cfg.borrow_cap:
@@ -107,24 +108,24 @@ def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPo
         validate_prices_fresh(m, pos, cfg)
     prices: dict[int, int] = {}
     acct = account_data(m, pos, read=prices)
-    if acct.total_collateral_base == 0:
+    collateral, debt, available, ltv, _, health_factor, _ = acct
+    if collateral == 0:
         raise CollateralBalanceZero("the user has no enabled collateral: supply collateral first")
-    if acct.ltv == 0:
+    if ltv == 0:
         raise LtvValidationFailed("the user's collateral has zero LTV: it gives no borrowing power")
-    if acct.health_factor <= WAD:
+    if health_factor <= WAD:
         raise HealthFactorTooLow(
-            f"health factor {acct.health_factor} (WAD) is not above 1: repay or add collateral"
+            f"health factor {health_factor} (WAD) is not above 1: repay or add collateral"
         )
+    view = m._view(cfg.id, cfg)
     price = prices.get(cfg.id)
     if price is None:
-        price = m._price(cfg.id, cfg)
-    amount_base = price * amount // cfg.unit
-    needed = percent_div(acct.total_debt_base + amount_base, acct.ltv)
-    if needed > acct.total_collateral_base:
+        price = view.price()
+    needed = percent_div(debt + price * amount // view.unit, ltv)
+    if needed > collateral:
         raise CollateralCannotCoverNewBorrow(
-            f"debt + new borrow need {needed} base of collateral at LTV {acct.ltv} bps; "
-            f"the user has {acct.total_collateral_base}: borrow less "
-            f"(at most {acct.available_borrows_base} base)"
+            f"debt + new borrow need {needed} base of collateral at LTV {ltv} bps; "
+            f"the user has {collateral}: borrow less (at most {available} base)"
         )
     return acct
 

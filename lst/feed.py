@@ -7,12 +7,12 @@ issuer's last oracle report: the rate only moves at reports (and slashings).
 
 from __future__ import annotations
 
-from chain import PriceReading, State, check_decimals
+from chain import PriceReading, State, VersionedFeed, check_decimals
 from lst import sharemath
 from lst.client import IssuerClient, require_issuer
 
 
-class RateFeed(IssuerClient):
+class RateFeed(IssuerClient, VersionedFeed):
     """Native per one whole token of ``base``: the wrapped or value-accruing token at
     ``st_per_token`` (shares -> native), or the rebasing token at 1:1 (``base_is_rebasing``)."""
 
@@ -73,8 +73,9 @@ class RateFeed(IssuerClient):
             state.depend(address, issuer, "reads-rate")
         return feed
 
-    def latest(self) -> PriceReading:
-        """The protocol rate with ``decimals`` decimals, floored, as of the last report."""
+    def _read(self) -> PriceReading:
+        """The protocol rate with ``decimals`` decimals, floored, as of the last report (read
+        once per state version: :class:`chain.VersionedFeed`)."""
         issuer = self.issuer
         one = 10**self.decimals
         if self.per_share:

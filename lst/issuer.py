@@ -175,7 +175,8 @@ class Issuer(ShareToken, Governable):
 
     def operators(self) -> list[Operator]:
         """Every node operator, by id."""
-        return [self._load(("operator", i)) for i in range(self._load("registry").count)]
+        load = self._load
+        return [load(("operator", i)) for i in range(load("registry").count)]
 
     def operator(self, operator_id: int) -> Operator:
         """One node operator (UnknownOperator if there is none with that id)."""
@@ -342,11 +343,10 @@ class Issuer(ShareToken, Governable):
             params.operators_share_bps,
             [op.active for op in operators],
         )
-        for op, part in zip(operators, parts):
-            if part:
-                self.state.mint(self.token, op.reward_address, part)
+        mints = [(op.reward_address, part) for op, part in zip(operators, parts) if part]
         if treasury:
-            self.state.mint(self.token, self.treasury, treasury)
+            mints.append((self.treasury, treasury))
+        self.state.mint_many(self.token, mints)
         return shares, treasury
 
     # --- slashing ----------------------------------------------------------------------

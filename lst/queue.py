@@ -174,8 +174,10 @@ class WithdrawalQueue(IssuerClient):
         Anyone may: it pays only at ``min(request rate, current rate)``."""
         if max_count is not None:
             check_amount(max_count, "max_count")
-        issuer, now = self.issuer, self.state.now
         q = self.queue_state()
+        if q.last_finalized >= q.last_id:  # nothing waits: nothing to read or write
+            return 0
+        issuer, now = self.issuer, self.state.now
         rate = issuer.share_rate()
         done = 0
         while q.last_finalized < q.last_id and (max_count is None or done < max_count):
@@ -190,7 +192,8 @@ class WithdrawalQueue(IssuerClient):
             q = evolve(q, last_finalized=req.id, locked=q.locked + paid, pending=q.pending - req.amount)
             self.state.emit(WithdrawalFinalized(self.address, req.id, paid, req.shares, rate))
             done += 1
-        self._store("queue", q)
+        if done:
+            self._store("queue", q)
         return done
 
     # --- claim -------------------------------------------------------------------------

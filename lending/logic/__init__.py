@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lending.reserve import accrue
+from lending.types import UserPosition, added_at
 from lending.validation import can_be_collateral
 
 if TYPE_CHECKING:
     from lending.market import Market
-    from lending.types import ReserveConfig, ReserveState, UserPosition
+    from lending.types import ReserveConfig, ReserveState
 
 
 def touch(m: Market, i: int) -> tuple[ReserveConfig, ReserveState]:
@@ -25,7 +26,8 @@ def credit_supply(pos: UserPosition, cfg: ReserveConfig, scaled: int) -> tuple[U
     """``pos`` with ``scaled`` more aTokens of reserve ``cfg.id``; a first supply of an asset
     that can be collateral is enabled as collateral. Returns the position and whether it was."""
     i = cfg.id
-    held = pos.supplied_of(i)
-    pos = pos.with_supplied(i, held + scaled)
-    enable = held == 0 and not pos.uses_as_collateral(i) and can_be_collateral(cfg)
-    return (pos.with_collateral(i, True) if enable else pos), enable
+    supplied, borrowed, mask, emode = pos
+    enable = not (i < len(supplied) and supplied[i]) and not mask >> i & 1 and can_be_collateral(cfg)
+    if enable:
+        mask |= 1 << i
+    return UserPosition._make((added_at(supplied, i, scaled), borrowed, mask, emode)), enable

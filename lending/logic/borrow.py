@@ -26,25 +26,27 @@ def execute_borrow(m: Market, user: str, i: int, amount: int, *, release: bool =
     state, address = m.state, m.address
     storage = m._storage
     cfg: ReserveConfig = storage[("rcfg", i)]
-    rs = accrue(storage[("rs", i)], cfg.reserve_factor, state.now)
+    rs: ReserveState = storage[("rs", i)]
+    now = state.now
+    if rs.last_update != now:  # else accrue returns rs itself
+        rs = accrue(rs, cfg.reserve_factor, now)
     pos: UserPosition = storage.get(("pos", user), EMPTY_POSITION)
     validate_borrow(m, cfg, rs, pos, amount)
-    borrow_index = rs.variable_borrow_index
+    index, borrow_index, _, _, last_update, accrued, scaled_supply, scaled_debt, deficit, bad_debt = rs
     scaled = ray_div(amount, borrow_index)
     if scaled == 0:
         raise InvalidMintAmount(f"{amount} wei is worth 0 scaled debt at index {borrow_index}")
     asset = cfg.asset
-    scaled_debt = rs.scaled_debt + scaled
+    scaled_debt += scaled
+    cash = m._view(i, cfg).book.get(address, 0)  # the market's balance of the asset
     liquidity_rate, borrow_rate = variable_rates(
-        cfg.strategy, state.balance_of(asset, address) - (amount if release else 0),
-        ray_mul(scaled_debt, borrow_index), cfg.reserve_factor,
+        cfg.strategy, cash - amount if release else cash, ray_mul(scaled_debt, borrow_index), cfg.reserve_factor,
     )
-    m._put_rstate(i, ReserveState._make((
-        rs.liquidity_index, borrow_index, liquidity_rate, borrow_rate, rs.last_update, rs.accrued_to_treasury,
-        rs.scaled_supply, scaled_debt, rs.deficit, rs.bad_debt,
-    )))
-    m._put_position_change(user, pos.with_borrowed(i, pos.borrowed_of(i) + scaled), "borrowed", i, scaled,
-                           borrow_index, asset)
+    m._put_change(
+        i, ReserveState._make((index, borrow_index, liquidity_rate, borrow_rate, last_update, accrued,
+                               scaled_supply, scaled_debt, deficit, bad_debt)),
+        user, pos.plus_borrowed(i, scaled), "borrowed", scaled, borrow_index, asset,
+    )
     if release:
         state.transfer(asset, address, user, amount)
     state.emit(Borrow._make((address, asset, user, amount, borrow_rate)))

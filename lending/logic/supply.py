@@ -35,28 +35,31 @@ def execute_supply(m: Market, user: str, i: int, amount: int, on_behalf_of: str)
     state, address = m.state, m.address
     storage = m._storage
     cfg: ReserveConfig = storage[("rcfg", i)]
-    rs = accrue(storage[("rs", i)], cfg.reserve_factor, state.now)
-    validate_supply(cfg, rs, amount)
+    rs: ReserveState = storage[("rs", i)]
+    now = state.now
+    if rs.last_update != now:  # else accrue returns rs itself
+        rs = accrue(rs, cfg.reserve_factor, now)
+    if amount == 0 or cfg.supply_cap or not cfg.active or cfg.paused or cfg.frozen:  # else validate_supply passes
+        validate_supply(cfg, rs, amount)
+    view = m._view(i, cfg)
     asset = cfg.asset
+    index, borrow_index, _, _, last_update, accrued, scaled_supply, scaled_debt, deficit, bad_debt = rs
     liquidity_rate, borrow_rate = variable_rates(
-        cfg.strategy, state.balance_of(asset, address) + amount,
-        ray_mul(rs.scaled_debt, rs.variable_borrow_index), cfg.reserve_factor,
+        cfg.strategy, view.book.get(address, 0) + amount, ray_mul(scaled_debt, borrow_index), cfg.reserve_factor,
     )
-    index = rs.liquidity_index
     scaled = ray_div(amount, index)
     if scaled == 0:
         raise InvalidMintAmount(f"{amount} wei is worth 0 scaled units at index {index}")
     state.transfer(asset, user, address, amount)
     old: UserPosition = storage.get(("pos", on_behalf_of), EMPTY_POSITION)
     pos, enable = credit_supply(old, cfg, scaled)
-    m._put_rstate(i, ReserveState._make((
-        index, rs.variable_borrow_index, liquidity_rate, borrow_rate, rs.last_update, rs.accrued_to_treasury,
-        rs.scaled_supply + scaled, rs.scaled_debt, rs.deficit, rs.bad_debt,
-    )))
-    m._put_position_change(on_behalf_of, pos, "supplied", i, scaled, index, asset)
-    if enable:
-        state.emit(CollateralSet(address, asset, on_behalf_of, True))
-    state.emit(Supply._make((address, asset, user, on_behalf_of, amount)))
+    supply = Supply._make((address, asset, user, on_behalf_of, amount))
+    m._put_change(
+        i, ReserveState._make((index, borrow_index, liquidity_rate, borrow_rate, last_update, accrued,
+                               scaled_supply + scaled, scaled_debt, deficit, bad_debt)),
+        on_behalf_of, pos, "supplied", scaled, index, asset,
+        (CollateralSet._make((address, asset, on_behalf_of, True)), supply) if enable else (supply,),
+    )
 
 
 def execute_withdraw(m: Market, user: str, i: int, amount: int | None) -> int:

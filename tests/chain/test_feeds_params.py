@@ -62,6 +62,33 @@ def test_composite_feed_rounds_down_and_takes_older_time(state):
         CompositeFeed.deploy(state, "bad", "ethereum", first="eth-usd", second="steth-eth")
 
 
+def test_composite_feed_reads_every_change_of_its_feeds(state):
+    """The product is read once per state version and follows every change: a sub-feed set, a
+    reverted set, time, and a fork's own prices (the parent's reading unchanged)."""
+    first = ManualFeed.deploy(state, "steth-eth", "ethereum", base="stETH", quote="ETH", answer=95 * 10**16)
+    second = ManualFeed.deploy(state, "eth-usd", "ethereum", base="ETH", quote="USD", decimals=8, answer=2000 * 10**8)
+    feed = CompositeFeed.deploy(state, "steth-usd", "ethereum", first="steth-eth", second="eth-usd", decimals=8)
+
+    def product() -> int:
+        return first.latest().answer * second.latest().answer // 10**18
+
+    assert feed.latest() is feed.latest() and feed.latest().answer == product() == 1900 * 10**8
+    second.set(1000 * 10**8)
+    assert feed.latest().answer == product() == 950 * 10**8
+    with pytest.raises(RuntimeError), state.tx():
+        first.set(5 * 10**17)
+        assert feed.latest().answer == 500 * 10**8
+        raise RuntimeError
+    assert feed.latest().answer == 950 * 10**8
+    state.advance(60)
+    first.set(96 * 10**16)  # the older reading is the eth-usd one, 60 s ago
+    assert feed.latest() == PriceReading(960 * 10**8, 8, state.now - 60)
+    fork = state.fork()
+    fork.contract("eth-usd").set(10 * 10**8)
+    assert fork.contract("steth-usd").latest().answer == 96 * 10**7
+    assert feed.latest().answer == 960 * 10**8
+
+
 def test_require_fresh_boundary(state):
     reading = PriceReading(1, 0, state.now - 3600)
     assert require_fresh(reading, state.now, 3600) is reading

@@ -153,6 +153,49 @@ class TestLedger:
             state.mint(weth, "bob", UINT256_MAX)
         assert state.total_supply(weth) == 10**18 - 4
 
+    @pytest.mark.parametrize("inside", [True, False])
+    def test_mint_many_equals_the_mints_one_after_another(self, world, inside):
+        """The same balances, supply, events and transaction count as the calls in order (a
+        holder twice and a zero amount included), inside a transaction or outside (then each
+        mint is a transaction of its own); reverting the transaction undoes all of it."""
+        state, weth, _ = world
+        mints = [("bob", 5), ("pool", 0), ("alice", 7), ("bob", 11)]
+        twin = state.fork()
+        before = state.digest()
+        count = state.tx_count
+        if inside:
+            with state.tx("alice"), twin.tx("alice"):
+                state.mint_many(weth, mints)
+                for to, amount in mints:
+                    twin.mint(weth, to, amount)
+        else:
+            state.mint_many(weth, mints)
+            for to, amount in mints:
+                twin.mint(weth, to, amount)
+        assert state.digest() == twin.digest() != before
+        assert state.events[-4:] == twin.events[-4:] == [Transfer(weth, ZERO_ADDRESS, to, a) for to, a in mints]
+        assert state.tx_count - count == twin.tx_count - count == (1 if inside else 4)
+        assert state.balance_of(weth, "bob") == 16 and state.total_supply(weth) == 10**18 + 23
+        with pytest.raises(KeyError), state.tx("alice"):
+            state.mint_many(weth, [("bob", 1)])
+            raise KeyError("undo")
+        assert state.digest() == twin.digest()
+
+    @pytest.mark.parametrize("bad", [[("bob", 1), ("nobody", 1)], [("bob", -1)], [("bob", UINT256_MAX)],
+                                     [("bob", 1), ("arb-contract", 1)]])
+    def test_mint_many_checks_everything_before_the_first_write(self, world, bad):
+        state, weth, _ = world
+        state.register_contract(Contract(state, "arb-contract", "arbitrum"))
+        before = state.digest()
+        errors = (UnknownAccount, InvalidAmount, Overflow, WrongNetwork)
+        with state.tx("alice"):
+            with pytest.raises(errors):
+                state.mint_many(weth, bad)
+            assert state.digest() == before  # inside the transaction: nothing was written to undo
+        with pytest.raises(errors):
+            state.mint_many(weth, bad)
+        assert state.digest() == before
+
     def test_allowance(self, world):
         """transfer_from spends the allowance exactly; an infinite allowance stays infinite."""
         state, weth, _ = world

@@ -6,10 +6,11 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from chain import cycles
 from chain.fixedpoint import WAD
-from lending import account_data, health_factors, health_factors_exact, liquidatable, liquidation_price
+from lending import account_data, health_factors, health_factors_exact, liquidatable, liquidation_price, risk
 from tests.lending.conftest import make_world
 
 E18, U6, P8 = 10**18, 10**6, 10**8
@@ -55,6 +56,31 @@ class TestVectorised:
         found = liquidatable(world.market)
         truth = sorted(u for u, h in health_factors_exact(world.market).items() if h < WAD)
         assert sorted(found) == truth and truth
+
+    @pytest.mark.parametrize("n", [10, 60])
+    @pytest.mark.parametrize("price", [1990, 1850, 1720, 1500])
+    def test_the_exact_path_of_a_small_book_and_the_float_view_agree(self, monkeypatch, n, price) -> None:
+        """liquidatable() on a book checked position by position (at most EXACT_BOOK borrowers)
+        and through the float view returns the same users, in the same order: those with an
+        exact HF < 1."""
+        world = population(n)
+        m = world.market
+        world.feed("WETH").set(price * P8)
+        truth = [u for u, h in health_factors_exact(m).items() if h < WAD]
+        monkeypatch.setattr(risk, "EXACT_BOOK", 10**6)
+        exact = liquidatable(m)
+        monkeypatch.setattr(risk, "EXACT_BOOK", 0)
+        assert exact == liquidatable(m) == truth
+
+    def test_borrowers_follow_the_positions(self) -> None:
+        world = population(10)
+        m = world.market
+        first = risk.borrowers(m)
+        assert first == tuple(health_factors_exact(m)) and risk.borrowers(m) is first
+        world.state.mint(world.weth, "bob", 10 * E18)
+        m.borrow("bob", world.usdc, U6)
+        assert risk.borrowers(m) == tuple(health_factors_exact(m)) == ("bob", *first)  # bob's position came first
+        assert risk.borrowers(world.state.fork().contract("aave")) == risk.borrowers(m)
 
     def test_cache_follows_positions_prices_and_governance(self) -> None:
         """Arrays are reused across price moves and rebuilt after a position change."""
