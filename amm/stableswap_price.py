@@ -50,6 +50,29 @@ def slope(ann: float, u: float) -> tuple[float, float]:
     return s, (d_num - s * d_den) / den
 
 
+INVARIANTS_KEPT = 512
+"""Invariants remembered by their inputs (:func:`invariant`); the table empties when full."""
+_INVARIANTS: dict[tuple[tuple[int, ...], int], int | None] = {}
+
+
+def invariant(xp: tuple[int, ...], amp: int) -> int | None:
+    """``get_D(xp, amp)``, None where its iteration does not converge; remembered by its
+    inputs (a pure function: a pool read again unchanged computes no new D)."""
+    key = (xp, amp)
+    try:
+        return _INVARIANTS[key]
+    except KeyError:
+        pass
+    try:
+        d: int | None = sm.get_D(xp, amp)
+    except NoConvergence:
+        d = None
+    if len(_INVARIANTS) >= INVARIANTS_KEPT:
+        _INVARIANTS.clear()
+    _INVARIANTS[key] = d
+    return d
+
+
 @attrs.frozen
 class PoolQuote:
     """One read of a StableSwap pool: ``xp`` (scaled balances less admin fees), ``rates``,
@@ -69,11 +92,7 @@ class PoolQuote:
         st = pool.record  # read once: what balances(), A_precise() and the fee read
         xp = tuple(sm.scaled(pool.balances(st), rates))
         amp = sm.ramped_A(st.initial_A, st.future_A, st.initial_A_time, st.future_A_time, pool.state.now)
-        try:
-            d: int | None = sm.get_D(xp, amp)
-        except NoConvergence:
-            d = None
-        return cls(xp, rates, amp, d, st.fee)
+        return cls(xp, rates, amp, invariant(xp, amp), st.fee)
 
     def get_dy(self, i: int, j: int, dx: int) -> int:
         """What the pool's ``get_dy(i, j, dx)`` returns in the state read; raises as it does."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from chain.model import Token
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from chain.state import State
 
 STRUCTURAL = frozenset({"on"})
@@ -38,6 +38,8 @@ def network_node(name: str) -> str:
 
 def build_graph(state: State) -> nx.MultiDiGraph:
     """Build the graph of ``state`` (see module docstring)."""
+    import networkx as nx  # imported on first use: a run that never asks for the graph never loads it
+
     graph = nx.MultiDiGraph()
     for network in state.networks:
         graph.add_node(network_node(network.name), type="network", block_time=network.block_time)
@@ -66,6 +68,8 @@ def build_graph(state: State) -> nx.MultiDiGraph:
 
 
 def _exposure_view(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    import networkx as nx
+
     view = nx.DiGraph()
     view.add_nodes_from(graph.nodes(data=True))
     for src, dst, data in graph.edges(data=True):
@@ -92,6 +96,8 @@ def exposure(state: State, address: str) -> dict[str, list[str]]:
     tokens, bridges); placement edges (``on``) are not exposure.
     """
     state.require_address(address)
+    import networkx as nx
+
     view = _exposure_view(state.graph())
     paths: dict[str, list[str]] = nx.single_source_shortest_path(view, address)
     paths.pop(address, None)
@@ -100,6 +106,8 @@ def exposure(state: State, address: str) -> dict[str, list[str]]:
 
 def exposed_to(state: State, node: str) -> dict[str, list[str]]:
     """Every node that is exposed to ``node`` (a token, feed or contract), with a path."""
+    import networkx as nx
+
     view = _exposure_view(state.graph())
     if node not in view:
         return {}
@@ -112,6 +120,8 @@ def cycles(state: State, length_bound: int | None = 8) -> list[list[str]]:
     """Dependency and position loops (e.g. a leveraged loop: user -> market -> token -> user),
     each as a list of nodes starting at its smallest name, shortest first; ``length_bound``
     caps the search."""
+    import networkx as nx
+
     view = _exposure_view(state.graph())
     found = []
     for cycle in nx.simple_cycles(view, length_bound=length_bound):
@@ -122,5 +132,7 @@ def cycles(state: State, length_bound: int | None = 8) -> list[list[str]]:
 
 def to_json(state: State) -> dict[str, Any]:
     """The graph as node-link JSON data (ints stay ints)."""
+    import networkx as nx
+
     data: dict[str, Any] = nx.node_link_data(state.graph(), edges="edges")
     return data

@@ -264,9 +264,13 @@ class Ledger:
         book = self._book(token)
         self._check_supplier(token)
         total = 0
-        for to, amount in amounts:
-            check_amount(amount)
-            self._check_holder(to, token)
+        home, network = self._home, token.network
+        for to, amount in amounts:  # the common case in one test; the checks name a failure
+            if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
+                check_amount(amount)
+            where = home.get(to, _UNKNOWN) if type(to) is str else _UNKNOWN
+            if where is not None and where != network:
+                self._check_holder(to, token)
             total += amount
         supply = self._supply[token] + total
         if supply > UINT256_MAX:

@@ -146,6 +146,8 @@ class Market(Contract, Governable):
         self._risk_cache: Any = None
         # The borrowers of lending.risk's exact path, kept the same way: (state, stamp, users).
         self._borrowers_cache: Any = None
+        # Accounts read at one state version (account_data without overrides): (version, by user).
+        self._accounts: tuple[int, dict[str, AccountData]] = (-1, {})
         # Derived per-reserve data (:class:`ReserveView`), never state: see :meth:`_view`.
         self._views: dict[int, ReserveView] = {}
 
@@ -156,6 +158,7 @@ class Market(Contract, Governable):
         clone._views = {}
         clone._risk_cache = None
         clone._borrowers_cache = None
+        clone._accounts = (-1, {})
         return clone
 
     @classmethod
@@ -581,9 +584,19 @@ class Market(Contract, Governable):
 
     def account_data(self, user: str, prices: dict[Token, int] | None = None) -> AccountData:
         """The user's account in base units; ``prices`` (base units per whole token) override
-        feed prices for what-if questions."""
-        overrides = None if prices is None else {self.reserve_id(t): p for t, p in prices.items()}
-        return _account_data(self, self._position(user), overrides)
+        feed prices for what-if questions. Without overrides, computed once per state version
+        (it reads only the state: the position, reserves, feeds and the clock)."""
+        if prices is not None:
+            overrides = {self.reserve_id(t): p for t, p in prices.items()}
+            return _account_data(self, self._position(user), overrides)
+        version = self.state.version
+        kept = self._accounts
+        if kept[0] != version:
+            kept = self._accounts = (version, {})
+        account = kept[1].get(user)
+        if account is None:
+            account = kept[1][user] = _account_data(self, self._position(user))
+        return account
 
     def health_factor(self, user: str) -> int:
         """Health factor in WAD (2**256-1 without debt)."""

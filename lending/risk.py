@@ -176,7 +176,7 @@ def liquidatable(m: Market, margin: float = 2e-4) -> list[str]:
     confirmed with it."""
     users = borrowers(m)
     if len(users) <= EXACT_BOOK:
-        return [u for u in users if account_data(m, m._position(u)).health_factor < WAD]
+        return [u for u in users if m.account_data(u).health_factor < WAD]
     users, hf = health_factors(m)
     picked = np.nonzero(hf < 1.0 + margin)[0]
     return [users[k] for k in picked if account_data(m, m._position(users[k])).health_factor < WAD]

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amm import InsufficientInputAmount, InvalidCoin, NoConvergence, StableSwap
-from amm.stableswap_price import PoolQuote
+from amm.stableswap_math import get_D
+from amm.stableswap_price import PoolQuote, invariant
 from chain import InvalidAmount, InvalidArgument, LstlabError, ManualFeed, State
 from tests.amm.conftest import fails_unchanged
 
@@ -65,10 +66,19 @@ def test_a_pool_whose_invariant_does_not_converge():
     pool.exchange("trader", 0, 1, 11_521_554_168_884_903_280_482, 0)
     fails_unchanged(state, NoConvergence, pool.get_dy, 1, 0, 1)
     quote = PoolQuote.of(pool)
-    assert quote.d is None
+    assert quote.d is None and PoolQuote.of(pool).d is None  # remembered as not converging
     fails_unchanged(state, NoConvergence, quote.get_dy, 1, 0, 1)
     fails_unchanged(state, NoConvergence, quote.marginal, 1, 0)
     fails_unchanged(state, NoConvergence, quote.input_for, 1, 0, 0.9, E18)
+
+
+@given(x0=st.integers(1, 10**30), x1=st.integers(1, 10**30), amp=st.integers(100, 10**6))
+def test_the_invariant_remembered_is_get_D(x0, x1, amp):
+    try:
+        expected = get_D((x0, x1), amp)
+    except NoConvergence:
+        expected = None
+    assert invariant((x0, x1), amp) == expected == invariant((x0, x1), amp)
 
 
 def test_get_dy_during_a_ramp_and_after_a_rate_change():
