@@ -92,6 +92,9 @@ class StableSwap(Contract, Governable):
         self.rate_sources = rate_sources
         static = tuple(r for r in rate_sources if type(r) is int)
         self._static_rates = static if len(static) == len(rate_sources) else None
+        # (the fixed rate, or the feed's address and the scale of its answer) per coin, for rates()
+        self._rate_plan = tuple((source, 10 ** (36 - coin.decimals) if isinstance(source, str) else 0)
+                                for coin, source in zip(coins, rate_sources))
         self._books = tuple(state.book(coin) for coin in coins)  # of this state: see bind
         self._coin_pairs = frozenset((a, b) for a in range(self.n) for b in range(self.n) if a != b)
 
@@ -162,11 +165,11 @@ class StableSwap(Contract, Governable):
         """Current rate of each coin (wad for 18-decimal coins), feeds read now."""
         if self._static_rates is not None:
             return self._static_rates
+        contract = self.state.contract
         out = []
-        for coin, source in zip(self.coins, self.rate_sources):
-            if isinstance(source, str):
-                reading: PriceReading = self.state.contract(source).latest()  # type: ignore[attr-defined]
-                scale: int = 10 ** (36 - coin.decimals)
+        for source, scale in self._rate_plan:  # scale: 10**(36 - the coin's decimals)
+            if scale:
+                reading: PriceReading = contract(source).latest()  # type: ignore[arg-type, attr-defined]
                 out.append(scale * reading.rescaled(18) // PRECISION)
             else:
                 out.append(source)
@@ -175,8 +178,8 @@ class StableSwap(Contract, Governable):
     def balances(self, st: StableState | None = None) -> list[int]:
         """Pool balances less admin fees (wei of each coin)."""
         st = st or self._load("state")
-        state, address = self.state, self.address
-        return [state.balance_of(c, address) - a for c, a in zip(self.coins, st.admin_balances)]
+        address = self.address
+        return [book.get(address, 0) - a for book, a in zip(self._books, st.admin_balances)]  # balance_of
 
     def total_supply(self) -> int:
         return self.state.total_supply(self.lp_token)

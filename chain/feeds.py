@@ -181,7 +181,10 @@ class VersionedFeed(Contract):
 class CompositeFeed(VersionedFeed):
     """``first`` x ``second``: e.g. stETH/ETH x ETH/USD = stETH/USD, rounded down.
 
-    The reading is as old as the older of the two.
+    The reading is as old as the older of the two. It is read once per state version
+    (:class:`VersionedFeed`), so both sources must read only the state, as every contract
+    here does (a feed answering from a Python attribute set outside the journal would be seen
+    late).
     """
 
     kind = "feed.composite"

@@ -29,10 +29,25 @@ def compounded_interest(rate: int, last_update: int, now: int) -> int:
     exp = now - last_update
     if exp == 0:
         return RAY
+    key = (rate, exp)
+    kept = _COMPOUNDED.get(key)
+    if kept is not None:  # a pure function of (rate, exp): remembered
+        return kept
     exp_minus_one = exp - 1
     exp_minus_two = exp - 2 if exp > 2 else 0
     base_power_two = ray_mul(rate, rate) // (SECONDS_PER_YEAR * SECONDS_PER_YEAR)
     base_power_three = ray_mul(base_power_two, rate) // SECONDS_PER_YEAR
     second_term = exp * exp_minus_one * base_power_two // 2
     third_term = exp * exp_minus_one * exp_minus_two * base_power_three // 6
-    return RAY + rate * exp // SECONDS_PER_YEAR + second_term + third_term
+    growth: int = RAY + rate * exp // SECONDS_PER_YEAR + second_term + third_term
+    if len(_COMPOUNDED) >= COMPOUNDED_KEPT:
+        _COMPOUNDED.clear()
+    _COMPOUNDED[key] = growth
+    return growth
+
+
+COMPOUNDED_KEPT = 1024
+"""Growth factors :func:`compounded_interest` remembers by ``(rate, seconds)`` (a step of a run
+asks for the same one several times: a health factor, then the accrual of the next action);
+the table empties when full."""
+_COMPOUNDED: dict[tuple[int, int], int] = {}
