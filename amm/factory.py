@@ -81,8 +81,7 @@ class Factory(Contract, Governable):
         """The pool of two tokens (either order), or None."""
         if not isinstance(token_a, Token) or not isinstance(token_b, Token):
             return None
-        key_a, key_b = token_a.key, token_b.key
-        ref = self._load(("pair", key_a, key_b) if key_a < key_b else ("pair", key_b, key_a), None)  # pair_key
+        ref = self._load(self.pair_key(token_a, token_b), None)
         return None if ref is None else self.state.contract(ref.address)  # type: ignore[return-value]
 
     @staticmethod

@@ -67,9 +67,7 @@ class Router(Contract):
     def _hop(self, token_in: Token, token_out: Token) -> tuple[Pair, int, int]:
         """The pool of two tokens and its ``(reserve_in, reserve_out)`` (:meth:`pair_for` and
         ``getReserves`` in one call: every hop of every swap asks)."""
-        pair = self.state.contract(self.factory).get_pair(token_in, token_out)  # type: ignore[attr-defined]
-        if pair is None:
-            raise InvalidPath(f"no pool for {token_in!s}/{token_out!s} in factory {self.factory}")
+        pair = self.pair_for(token_in, token_out)
         r = pair.reserves
         return (pair, r.reserve0, r.reserve1) if token_in is pair.token0 else (pair, r.reserve1, r.reserve0)
 
@@ -239,10 +237,8 @@ class Router(Contract):
     def _one_hop(self, token_in: Token, token_out: Token) -> _Hop:
         """The pool of two tokens as :meth:`_hop` finds it (raising as it does), kept for
         :meth:`_swap_one_hop` with the factory record it stands on."""
-        factory: Factory = self.state.contract(self.factory)  # type: ignore[assignment]
-        pair = factory.get_pair(token_in, token_out)
-        if pair is None:
-            raise InvalidPath(f"no pool for {token_in!s}/{token_out!s} in factory {self.factory}")
+        pair = self.pair_for(token_in, token_out)
+        factory = self._factory()
         key = factory.pair_key(token_in, token_out)
         records = factory._storage
         kept, whole = fee_fraction(pair.fee_bps)

@@ -24,7 +24,6 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
     reserve's feed, by id. Feeds are read in reserve order, each once."""
     now = m.state.now
     storage = m._storage
-    views = m._views
     supplied, borrowed, mask, category = pos
     emode = storage.get(("emode", category)) if category else None  # m._emode(category)
     collateral = debt = avg_ltv = avg_lt = 0
@@ -37,9 +36,7 @@ def account_data(m: Market, pos: UserPosition, prices: dict[int, int] | None = N
             continue
         cfg = storage[("rcfg", i)]
         rs = storage[("rs", i)]
-        view = views.get(i)
-        if view is None or view.cfg is not cfg:
-            view = m._view(i, cfg)
+        view = m._view(i, cfg)
         if prices is not None and i in prices:
             price = prices[i]
         else:

@@ -453,9 +453,7 @@ class Market(Contract, Governable):
         user = self.authorize(user, "user")
         if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
             check_amount(amount)
-        i = self._storage.get(("id", asset)) if isinstance(asset, Token) else None
-        if i is None:
-            i = self.reserve_id(asset)  # raises
+        i = self.reserve_id(asset)
         beneficiary = user if on_behalf_of is None else self._beneficiary(on_behalf_of, "on_behalf_of")
         execute_supply(self, user, i, amount, beneficiary)
 
@@ -476,9 +474,7 @@ class Market(Contract, Governable):
         user = self.authorize(user, "user")
         if type(amount) is not int or not 0 <= amount <= UINT256_MAX:
             check_amount(amount)
-        i = self._storage.get(("id", asset)) if isinstance(asset, Token) else None
-        if i is None:
-            i = self.reserve_id(asset)  # raises
+        i = self.reserve_id(asset)
         with self.state.atomic():
             execute_borrow(self, user, i, amount)
 

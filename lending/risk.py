@@ -38,7 +38,6 @@ class _Arrays:
     users: tuple[str, ...]
     supplied: np.ndarray  # (users, reserves) scaled aTokens, 0 where not collateral
     borrowed: np.ndarray  # (users, reserves) scaled debt
-    emode: np.ndarray  # (users,) category ids
     categories: tuple[int, ...]  # the distinct category ids of the users, ascending
     codes: np.ndarray  # (users,) index of each user's category in ``categories``
 
@@ -49,19 +48,15 @@ def _arrays(m: Market) -> _Arrays:
     if cache is not None and cache.state_id is m.state and cache.stamp == stamp:
         return cache
     n = m.config().reserve_count
-    users: list[str] = []
+    users = borrowers(m)
+    records = m._records()
     flat_s: list[int] = []
     flat_b: list[int] = []
     masks: list[int] = []
     modes: list[int] = []
     pad = (0,) * n
-    for key, pos in m._records().items():
-        if key[0] != "pos":
-            continue
-        supplied, borrowed, mask, emode = pos
-        if not any(borrowed):
-            continue
-        users.append(key[1])
+    for user in users:
+        supplied, borrowed, mask, emode = records[("pos", user)]
         flat_s += supplied
         flat_s += pad[len(supplied):]
         flat_b += borrowed
@@ -70,11 +65,10 @@ def _arrays(m: Market) -> _Arrays:
         modes.append(emode)
     shape = (len(users), n)
     supplied_all = np.array(flat_s, dtype=np.float64).reshape(shape)
-    emode_ids = np.array(modes, dtype=np.int64)
-    categories, codes = np.unique(emode_ids, return_inverse=True)
+    categories, codes = np.unique(np.array(modes, dtype=np.int64), return_inverse=True)
     arrays = _Arrays(
-        m.state, stamp, tuple(users), np.where(_collateral_bits(masks, n), supplied_all, 0.0),
-        np.array(flat_b, dtype=np.float64).reshape(shape), emode_ids, tuple(categories.tolist()), codes,
+        m.state, stamp, users, np.where(_collateral_bits(masks, n), supplied_all, 0.0),
+        np.array(flat_b, dtype=np.float64).reshape(shape), tuple(categories.tolist()), codes,
     )
     m._risk_cache = arrays
     return arrays
@@ -179,7 +173,7 @@ def liquidatable(m: Market, margin: float = 2e-4) -> list[str]:
         return [u for u in users if m.account_data(u).health_factor < WAD]
     users, hf = health_factors(m)
     picked = np.nonzero(hf < 1.0 + margin)[0]
-    return [users[k] for k in picked if account_data(m, m._position(users[k])).health_factor < WAD]
+    return [users[k] for k in picked if m.account_data(users[k]).health_factor < WAD]
 
 
 def health_factors_exact(m: Market) -> dict[str, int]:

@@ -35,7 +35,7 @@ from lending.errors import (
     UnknownEModeCategory,
 )
 from lending.sentinel import validate_borrow_allowed
-from lending.types import AccountData, MarketConfig, ReserveConfig, ReserveState, UserPosition
+from lending.types import AccountData, ReserveConfig, ReserveState, UserPosition
 
 if TYPE_CHECKING:
     from lending.market import Market
@@ -85,12 +85,11 @@ def validate_borrow(m: Market, cfg: ReserveConfig, rs: ReserveState, pos: UserPo
     (SequencerDown, GracePeriod), cap, eMode, then the account: fresh prices (StaleFeed, when
     the market sets a max age), collateral, LTV, HF > 1, collateral covering debt + amount at
     the LTV. Each feed is read once (the account's prices serve the new debt's too)."""
-    if amount == 0 or not cfg.active or cfg.paused or cfg.frozen:  # else both pass
-        _nonzero(amount)
-        validate_flags(cfg, frozen=True)
+    _nonzero(amount)
+    validate_flags(cfg, frozen=True)
     if not cfg.borrowing_enabled:
         raise BorrowingNotEnabled(f"{cfg.asset.key} cannot be borrowed in this market")
-    mc: MarketConfig = m._storage[("config",)]
+    mc = m.config()
     if mc.sequencer_feed is not None:
         validate_borrow_allowed(m)
     if cfg.borrow_cap:

@@ -39,8 +39,7 @@ def execute_supply(m: Market, user: str, i: int, amount: int, on_behalf_of: str)
     now = state.now
     if rs.last_update != now:  # else accrue returns rs itself
         rs = accrue(rs, cfg.reserve_factor, now)
-    if amount == 0 or cfg.supply_cap or not cfg.active or cfg.paused or cfg.frozen:  # else validate_supply passes
-        validate_supply(cfg, rs, amount)
+    validate_supply(cfg, rs, amount)
     view = m._view(i, cfg)
     asset = cfg.asset
     index, borrow_index, _, _, last_update, accrued, scaled_supply, scaled_debt, deficit, bad_debt = rs

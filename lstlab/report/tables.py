@@ -175,7 +175,7 @@ def summary_value(key: str, value: Any) -> str:
     return number(value, unit, with_unit=True)
 
 
-PATH_KEYS = ("data", "written", "scenario_file")
+PATH_KEYS = ("data", "written")
 """Summary keys holding a file's path (shown by :func:`shown_path`; JSON keeps it whole)."""
 
 
@@ -183,7 +183,6 @@ def shown_path(text: str) -> str:
     """A path as short as it reads unambiguously: a file shipped with lstlab as
     ``lstlab/market/data/<name> (built in)``, a file under the working folder relative to it,
     anything else as given."""
-    import os
     from pathlib import Path
 
     import lstlab
@@ -195,7 +194,7 @@ def shown_path(text: str) -> str:
     resolved = path.resolve()
     if resolved.is_relative_to(package):
         return f"{Path('lstlab') / resolved.relative_to(package)} (built in)"
-    here = Path(os.getcwd()).resolve()
+    here = Path.cwd().resolve()
     return str(resolved.relative_to(here)) if resolved.is_relative_to(here) else text
 
 
